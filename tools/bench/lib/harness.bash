@@ -1,0 +1,358 @@
+# shellcheck shell=bash
+# The harness shared by tools/bench/run and tools/drills/run (sourced, not run).
+#
+# It starts helloserver, loadgen and nginx on free loopback ports, waits for them with deadlines,
+# drives wrk, and reads RSS and CPU time from /proc. Every process it starts is recorded and
+# stopped by the EXIT trap, so a failed or interrupted run leaves nothing listening behind.
+# Only bash, curl, awk and coreutils are needed: this runs on developers' machines and on CI,
+# where python may be absent. Traffic goes to 127.0.0.1 only.
+
+H_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+H_SERVER_JAR=$H_ROOT/apps/server/target/helloserver.jar
+H_LOADGEN_JAR=$H_ROOT/apps/loadgen/target/loadgen.jar
+H_DIR=""            # scratch directory: configs, logs, cache files
+H_PIDS=()           # every process started through the harness
+H_PORTS=" "         # ports handed out in this run (ss does not see them until they listen)
+H_NCPU=$(nproc 2>/dev/null || echo 1)
+H_KEEP=${H_KEEP:-0} # 1: keep the scratch directory even on success
+declare -A H_NGINX_PORT=() H_NGINX_MODE=() H_NGINX_BACKENDS=() H_NGINX_PID=()
+
+h_die() { echo "error: $*" >&2; exit 1; }
+h_say() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+h_now() { echo "$EPOCHREALTIME"; }                               # seconds, microsecond precision
+h_ms_since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", (b - a) * 1000 }'; }
+
+# A sleep without a fork: polling loops run hundreds of times, and a fork per turn would steal
+# CPU from the process being measured on a 2-core machine.
+h_nap() { read -r -t "$1" -u "$H_NAP_FD" _ 2>/dev/null || true; }
+
+h_init() { # $1 = a short name for the scratch directory
+  H_DIR=$(mktemp -d "${TMPDIR:-/tmp}/asmready-$1.XXXXXX")
+  mkfifo "$H_DIR/nap.fifo"
+  exec {H_NAP_FD}<>"$H_DIR/nap.fifo"
+  trap h_cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
+h_descendants() { # $1 = pid; prints its descendants, deepest last
+  local child
+  for child in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+    echo "$child"; h_descendants "$child"
+  done
+}
+
+h_cleanup() {
+  local rc=$? pid all=() deadline
+  trap - EXIT INT TERM
+  for pid in "${H_PIDS[@]}"; do
+    h_alive "$pid" || continue
+    all+=("$pid")
+    mapfile -t -O "${#all[@]}" all < <(h_descendants "$pid")
+  done
+  if [ ${#all[@]} -gt 0 ]; then
+    kill -TERM "${all[@]}" 2>/dev/null || true
+    kill -CONT "${all[@]}" 2>/dev/null || true   # a SIGSTOPped drill target must see its TERM
+    deadline=$((SECONDS + 5))
+    for pid in "${all[@]}"; do
+      while h_alive "$pid" && [ $SECONDS -lt $deadline ]; do h_nap 0.05; done
+    done
+    kill -KILL "${all[@]}" 2>/dev/null || true
+  fi
+  wait 2>/dev/null || true
+  if [ -n "$H_DIR" ]; then
+    if [ "$rc" -ne 0 ] || [ "$H_KEEP" = 1 ]; then
+      echo "logs kept in $H_DIR" >&2
+    else
+      rm -rf "$H_DIR"
+    fi
+  fi
+  exit "$rc"
+}
+
+h_alive() { # $1 = pid; false once it has exited (a zombie counts as exited)
+  local state
+  state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' /proc/"$1"/status 2>/dev/null) || return 1
+  [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
+}
+
+h_stop() { # $1 = pid, $2 = seconds to wait after SIGTERM before SIGKILL (default 20)
+  local pid=$1 deadline=$((SECONDS + ${2:-20}))
+  kill -TERM "$pid" 2>/dev/null || true
+  kill -CONT "$pid" 2>/dev/null || true
+  while h_alive "$pid"; do
+    if [ $SECONDS -ge $deadline ]; then
+      h_say "pid $pid ignored SIGTERM for ${2:-20}s; killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    h_nap 0.02
+  done
+  wait "$pid" 2>/dev/null || true
+}
+
+h_wait_exit() { # $1 = pid, $2 = deadline in seconds; false when it is still running then
+  local deadline=$((SECONDS + $2))
+  while h_alive "$1"; do
+    [ $SECONDS -lt $deadline ] || return 1
+    h_nap 0.05
+  done
+}
+
+h_port() { # prints a loopback TCP port that nothing listens on and this run has not handed out
+  local port i
+  for i in $(seq 1 200); do
+    port=$((20000 + RANDOM % 30000))
+    case "$H_PORTS" in *" $port "*) continue ;; esac
+    if ! ss -Htln "sport = :$port" 2>/dev/null | grep -q .; then
+      H_PORTS+="$port "
+      echo "$port"
+      return 0
+    fi
+  done
+  h_die "no free loopback port found in 200 tries"
+}
+
+# taskset prefix for CPU $1 ("" = no pinning), or nothing when pinning is impossible here.
+h_pin() {
+  if [ -n "${1:-}" ] && [ "$H_NCPU" -gt 1 ] && command -v taskset >/dev/null 2>&1; then
+    echo "taskset -c $1"
+  fi
+}
+
+h_java() { # prints the java of a JDK 21+ (tools/find-jdk), once
+  if [ -z "${H_JAVA:-}" ]; then
+    H_JAVA="$("$H_ROOT/tools/find-jdk")/bin/java" || h_die "no JDK 21+ found (see tools/find-jdk)"
+  fi
+  echo "$H_JAVA"
+}
+
+h_require_jars() { # builds the jars when one is missing (never installs anything system-wide)
+  local need=()
+  [ -f "$H_SERVER_JAR" ] || need+=(apps/server)
+  [ -f "$H_LOADGEN_JAR" ] || need+=(apps/loadgen)
+  [ ${#need[@]} -eq 0 ] && return 0
+  h_say "building ${need[*]}"
+  (cd "$H_ROOT" && tools/mvn -q -pl "$(IFS=,; echo "${need[*]}")" -am package -DskipTests) ||
+    h_die "could not build ${need[*]}"
+}
+
+h_loadgen_runnable() { # loadgen.jar exists and names a Main-Class (it may still be a skeleton)
+  [ -f "$H_LOADGEN_JAR" ] && unzip -p "$H_LOADGEN_JAR" META-INF/MANIFEST.MF 2>/dev/null | grep -q '^Main-Class:'
+}
+
+# Starts a process in the background with its output in $H_DIR/<name>.log and records its pid.
+# Usage: h_spawn NAME CPU [VAR=value ...] -- command args...; sets H_LAST_PID. With H_STAMP=1 each
+# output line gets the wall clock in front (for low-volume output only: bash reads pipes bytewise).
+h_spawn() {
+  local name=$1 cpu=$2; shift 2
+  local envs=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do envs+=("$1"); shift; done
+  shift
+  local pin; pin=$(h_pin "$cpu")
+  # The command replaces the forked shell (env and taskset exec), so $! is the process itself.
+  if [ "${H_STAMP:-0}" = 1 ]; then
+    # shellcheck disable=SC2086 # $pin is a word list on purpose
+    env "${envs[@]}" $pin "$@" > >(h_stamp >"$H_DIR/$name.log") 2>&1 &
+  else
+    # shellcheck disable=SC2086
+    env "${envs[@]}" $pin "$@" >"$H_DIR/$name.log" 2>&1 &
+  fi
+  H_LAST_PID=$!
+  H_PIDS+=("$H_LAST_PID")
+}
+
+h_stamp() { # prefixes each line with the wall clock, so drills can time what a process printed
+  local line
+  while IFS= read -r line; do printf '%s %s\n' "$EPOCHREALTIME" "$line"; done
+}
+
+# JVM flags of the server's container: the <jvmFlag>s of the Jib configuration in apps/server's
+# pom (the images issue owns them) or, when it has none yet, the documented default. The container's
+# memory limit is emulated with MaxRAM so heap ergonomics match a 256 MiB pod.
+h_container_jvm_flags() {
+  local flags
+  flags=$(sed -n 's:.*<jvmFlag>\(.*\)</jvmFlag>.*:\1:p' "$H_ROOT/apps/server/pom.xml" "$H_ROOT/pom.xml" 2>/dev/null |
+          grep -v 'AOTCache' | tr '\n' ' ')
+  [ -n "${flags// /}" ] || flags="-XX:MaxRAMPercentage=75"
+  echo "-XX:MaxRAM=${H_CONTAINER_MEMORY:-256m} $flags"
+}
+
+# Starts helloserver on 127.0.0.1:$2. Usage: h_start_server NAME PORT CPU [VAR=value ...]
+# Extra JVM flags come from H_SERVER_JVM (a string). Sets H_LAST_PID.
+h_start_server() {
+  local name=$1 port=$2 cpu=$3; shift 3
+  local java; java=$(h_java)
+  # shellcheck disable=SC2086
+  h_spawn "$name" "$cpu" PORT="$port" HOST=127.0.0.1 SERVER_PORT="$port" SERVER_HOST=127.0.0.1 "$@" -- \
+    "$java" ${H_SERVER_JVM:-} -jar "$H_SERVER_JAR"
+}
+
+# Starts loadgen. Usage: h_start_loadgen NAME CPU SERVER_ADDR RPS [VAR=value ...]; its own server
+# listens on a free port (H_LAST_LOADGEN_PORT). Sets H_LAST_PID.
+h_start_loadgen() {
+  local name=$1 cpu=$2 addr=$3 rps=$4; shift 4
+  local java; java=$(h_java)
+  H_LAST_LOADGEN_PORT=$(h_port)
+  # shellcheck disable=SC2086
+  H_STAMP=1 h_spawn "$name" "$cpu" SERVER_ADDR="$addr" REQUESTS_PER_SECOND="$rps" PORT="$H_LAST_LOADGEN_PORT" \
+    HOST=127.0.0.1 "$@" -- "$java" ${H_LOADGEN_JVM:-} -jar "$H_LOADGEN_JAR"
+}
+
+h_http_code() { # $1 = url; prints the status code, 000 when there is no answer within 2 s
+  curl -s -o /dev/null -m 2 -w '%{http_code}' "$1" 2>/dev/null || true
+}
+
+# Waits until $1 answers 200, at most $2 seconds; $3 (optional) = a pid that must stay alive.
+h_wait_http() {
+  local url=$1 deadline=$((SECONDS + $2)) pid=${3:-}
+  while [ "$(h_http_code "$url")" != 200 ]; do
+    if [ -n "$pid" ] && ! h_alive "$pid"; then h_say "process $pid exited before $url answered"; return 1; fi
+    if [ $SECONDS -ge $deadline ]; then h_say "$url did not answer 200 within $2 s"; return 1; fi
+    h_nap 0.02
+  done
+}
+
+# First 200 from 127.0.0.1:$1 "GET /" over bash's /dev/tcp (no fork per try, so the poller costs
+# the starting JVM almost nothing). Returns when answered, false after $2 seconds or if pid $3 dies.
+h_wait_first_200() {
+  local port=$1 deadline=$((SECONDS + $2)) pid=${3:-} fd line
+  while :; do
+    if { exec {fd}<>/dev/tcp/127.0.0.1/"$port"; } 2>/dev/null; then
+      printf 'GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' >&"$fd" 2>/dev/null || true
+      line=""
+      read -r -t 5 line <&"$fd" 2>/dev/null || true
+      exec {fd}>&-
+      [[ $line == HTTP/1.?" 200"* ]] && return 0
+    fi
+    if [ -n "$pid" ] && ! h_alive "$pid"; then return 1; fi
+    [ $SECONDS -lt $deadline ] || return 1
+    h_nap 0.002
+  done
+}
+
+# --- nginx ---------------------------------------------------------------------------------
+
+h_nginx_missing() { ! command -v nginx >/dev/null 2>&1; }
+
+# Writes $H_DIR/nginx-NAME/nginx.conf. Modes: "static" answers the hello body itself;
+# "proxy" balances round-robin over H_NGINX_BACKENDS[NAME] (space-separated ports).
+# H_NGINX_ACCESS_LOG=1 logs one $msec line per request (server-side counting for loadgen accuracy).
+h_nginx_conf() {
+  local name=$1 dir=$H_DIR/nginx-$1 port=${H_NGINX_PORT[$1]} body upstream="" p access="access_log off;"
+  mkdir -p "$dir"
+  if [ "${H_NGINX_ACCESS_LOG:-0}" = 1 ]; then
+    access="log_format stamp '\$msec'; access_log $dir/access.log stamp;"
+  fi
+  if [ "${H_NGINX_MODE[$name]}" = static ]; then
+    # The same bytes helloserver sends for GET /: the reference for what this machine can do.
+    body='location / { default_type text/html; return 200 "Hello World! /"; }'
+  else
+    # No retries (proxy_next_upstream off) and no passive ejection (max_fails=0): a request that
+    # reaches a stopping server must fail visibly at the client, so drills count what a real
+    # balancer without retries would lose. Keep-alive to the backends, as a mesh sidecar does.
+    upstream="upstream backends {"
+    for p in ${H_NGINX_BACKENDS[$name]}; do upstream+=" server 127.0.0.1:$p max_fails=0;"; done
+    upstream+=" keepalive 32; }"
+    body='location / { proxy_pass http://backends; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_next_upstream off; proxy_connect_timeout 2s; proxy_read_timeout 5s; }'
+  fi
+  cat >"$dir/nginx.conf" <<EOF
+# generated by tools/bench/lib/harness.bash for one run; loopback only
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 16384; }
+http {
+  $access
+  keepalive_requests 100000000;
+  $upstream
+  server {
+    listen 127.0.0.1:$port backlog=4096;
+    $body
+  }
+}
+EOF
+}
+
+# Usage: h_start_nginx NAME PORT CPU static|proxy [backend ports...]; waits until it answers.
+h_start_nginx() {
+  local name=$1 port=$2 cpu=$3 mode=$4; shift 4
+  H_NGINX_PORT[$name]=$port H_NGINX_MODE[$name]=$mode H_NGINX_BACKENDS[$name]="$*"
+  h_nginx_conf "$name"
+  local dir=$H_DIR/nginx-$name
+  h_spawn "nginx-$name" "$cpu" -- nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" -g 'daemon off;'
+  H_NGINX_PID[$name]=$H_LAST_PID
+  h_wait_http "http://127.0.0.1:$port/" 10 "$H_LAST_PID" || h_die "nginx $name did not start (see $dir/error.log)"
+}
+
+# Rewrites the backend list of proxy NAME and reloads; returns once the old worker has exited,
+# i.e. once no process still balances over the old list.
+h_nginx_set_backends() {
+  local name=$1; shift
+  H_NGINX_BACKENDS[$name]="$*"
+  h_nginx_conf "$name"
+  local dir=$H_DIR/nginx-$name master=${H_NGINX_PID[$name]} old new deadline=$((SECONDS + 15))
+  old=$(cat /proc/"$master"/task/*/children 2>/dev/null)
+  nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" -s reload 2>>"$dir/error.log" ||
+    h_die "nginx $name reload failed (see $dir/error.log)"
+  while :; do
+    new=$(cat /proc/"$master"/task/*/children 2>/dev/null)
+    local gone=1 p
+    for p in $old; do
+      case " $(echo $new) " in *" $p "*) gone=0 ;; esac
+    done
+    [ $gone = 1 ] && [ -n "$new" ] && return 0
+    [ $SECONDS -lt $deadline ] || { h_say "nginx $name: old worker still running 15 s after reload"; return 0; }
+    h_nap 0.01
+  done
+}
+
+# --- measuring -------------------------------------------------------------------------------
+
+h_rss_kb() { awk '/^VmRSS:/ { print $2 }' /proc/"$1"/status 2>/dev/null || echo 0; }
+h_hwm_kb() { awk '/^VmHWM:/ { print $2 }' /proc/"$1"/status 2>/dev/null || echo 0; }
+# CPU time (user + system) in clock ticks; the command name may hold spaces, so cut after ")".
+h_cpu_ticks() { sed 's/^.*) //' /proc/"$1"/stat 2>/dev/null | awk '{ print $12 + $13 }'; }
+H_CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
+
+# Runs wrk and prints one line of key=value pairs:
+# requests rps errors non2xx p50_ms p99_ms p999_ms max_ms. Usage: h_wrk URL SECONDS CONNS CPU
+h_wrk() {
+  local url=$1 secs=$2 conns=$3 cpu=$4 pin out
+  local script=$H_DIR/wrk-report.lua
+  [ -f "$script" ] || cat >"$script" <<'EOF'
+-- wrk's --latency table stops at p99; this prints p99.9 too, as one machine-readable line.
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "WRK requests=%d rps=%.1f errors=%d non2xx=%d p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f max_ms=%.3f\n",
+    summary.requests, summary.requests / (summary.duration / 1e6),
+    e.connect + e.read + e.write + e.timeout, e.status,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    latency:percentile(99.9) / 1000, latency.max / 1000))
+end
+EOF
+  pin=$(h_pin "$cpu")
+  out=$H_DIR/wrk-$RANDOM.out
+  # shellcheck disable=SC2086
+  $pin wrk -t1 -c"$conns" -d"${secs}s" --latency -s "$script" "$url" >"$out" 2>&1 || true
+  sed -n 's/^WRK //p' "$out" | tail -n 1 | grep . || { h_say "wrk failed: $(tail -n 3 "$out" | tr '\n' ' ')"; echo "requests=0 rps=0 errors=1"; }
+}
+
+h_kv() { # $1 = "k=v k=v ...", $2 = key; prints the value (empty when absent)
+  tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p" | head -n 1
+}
+
+# loadgen's final summary (contract in COMMON.md): h_summary LOGFILE prints its Summary: line
+# without the prefix, e.g. "sent=10 completed=10 failed=0 rate=5.0/s p50=1.2ms ...".
+h_summary() { sed -n 's/^[0-9.]* *Summary: //p' "$1" | tail -n 1; }
+# Failure reasons after the summary, "reason=n;reason=n".
+h_failure_reasons() {
+  awk '{ sub(/^[0-9.]+ /, "") } /^Summary: / { r = ""; s = 1; next }
+       s && match($0, /^ +failed .*: [0-9]+$/) { sub(/^ +failed /, ""); n = $NF; sub(/: [0-9]+$/, "");
+                                                  r = r (r == "" ? "" : ";") $0 "=" n }
+       END { print r }' "$1"
+}
+
+h_median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+h_min() { sort -g | head -n 1; }
+h_max() { sort -g | tail -n 1; }
