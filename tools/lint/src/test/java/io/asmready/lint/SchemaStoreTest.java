@@ -1,0 +1,93 @@
+package io.asmready.lint;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The fetch path, against a stand-in for the upstream host on loopback serving the pinned bytes. */
+class SchemaStoreTest {
+    private static final String NAME = "argocd/appproject-crd.yaml";
+
+    @TempDir
+    Path cache;
+
+    private HttpServer upstream;
+    private final AtomicInteger requests = new AtomicInteger();
+    private volatile byte[] served;
+
+    @BeforeEach
+    void startUpstream() throws IOException {
+        served = Files.readAllBytes(Schemas.require(NAME));
+        upstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        upstream.createContext("/", exchange -> {
+            requests.incrementAndGet();
+            boolean known = exchange.getRequestURI().getPath()
+                    .equals("/argoproj/argo-cd/v3.5.1/manifests/crds/appproject-crd.yaml");
+            byte[] body = known ? served : new byte[0];
+            exchange.sendResponseHeaders(known ? 200 : 404, body.length == 0 ? -1 : body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        upstream.start();
+    }
+
+    @AfterEach
+    void stopUpstream() {
+        upstream.stop(0);
+    }
+
+    private SchemaStore store() {
+        return new SchemaStore(null, cache, "http://127.0.0.1:" + upstream.getAddress().getPort(), true);
+    }
+
+    @Test
+    void fetchesThePinnedFileOnceIntoTheCache() throws IOException {
+        Path first = store().path(NAME);
+        Path second = store().path(NAME);
+        assertEquals(cache.resolve(NAME), first);
+        assertEquals(first, second);
+        assertArrayEquals(served, Files.readAllBytes(first));
+        assertEquals(1, requests.get(), "the second lookup must come from the cache");
+    }
+
+    @Test
+    void refusesAFileThatIsNotThePinnedOne() throws IOException {
+        served = "kind: CustomResourceDefinition\n".getBytes();
+        LintException e = assertThrows(LintException.class, () -> store().path(NAME));
+        assertTrue(e.getMessage().contains("expected the pinned"), e.getMessage());
+        assertFalse(Files.exists(cache.resolve(NAME)), "a wrong file must not be cached");
+        try (var leftovers = Files.list(cache.resolve("argocd"))) {
+            assertEquals(0, leftovers.count(), "no partial download may stay behind");
+        }
+    }
+
+    @Test
+    void saysWhatToDoWhenUpstreamCannotBeReached() {
+        upstream.stop(0);
+        SchemaUnavailableException e = assertThrows(SchemaUnavailableException.class, () -> store().path(NAME));
+        assertTrue(e.getMessage().contains("set SCHEMAS_DIR"), e.getMessage());
+    }
+
+    @Test
+    void aSchemasDirWithoutTheFileIsUnavailableNotFetched(@TempDir Path emptyDir) {
+        SchemaStore store = new SchemaStore(emptyDir, cache, "http://127.0.0.1:" + upstream.getAddress().getPort(), true);
+        SchemaUnavailableException e = assertThrows(SchemaUnavailableException.class, () -> store.path(NAME));
+        assertTrue(e.getMessage().startsWith("SCHEMAS_DIR=" + emptyDir + " has no " + NAME), e.getMessage());
+        assertEquals(0, requests.get());
+    }
+}
