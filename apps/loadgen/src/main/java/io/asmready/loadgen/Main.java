@@ -1,0 +1,62 @@
+package io.asmready.loadgen;
+
+import java.io.UncheckedIOException;
+import java.util.concurrent.CountDownLatch;
+
+import io.asmready.loadgen.config.Settings;
+import io.asmready.loadgen.config.SettingsException;
+import io.asmready.loadgen.observe.LoadgenMetrics;
+import io.asmready.loadgen.observe.ObserveServer;
+import io.asmready.loadgen.pacing.Clock;
+import io.asmready.loadgen.traffic.HttpSender;
+
+import io.helidon.config.Config;
+import io.helidon.logging.common.LogConfig;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.webserver.WebServer;
+
+/**
+ * Reads the settings from the environment, starts the health/metrics server and the generator, and
+ * waits for SIGTERM, SIGINT or the end of the configured duration; then stops in order and exits 0.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Settings settings;
+        try {
+            settings = Settings.fromEnv(System.getenv());
+        } catch (SettingsException e) {
+            System.err.println(e.getMessage());
+            System.exit(e.exitStatus());
+            return;
+        }
+
+        LogConfig.configureRuntime();
+        Config config = Config.create();
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        Signals.onTerminate(stopRequested::countDown);
+
+        HttpSender sender = new HttpSender(settings.target(), settings.connectTimeout(), settings.requestTimeout(),
+                                           settings.maxInFlight());
+        Loadgen loadgen = new Loadgen(settings, sender, Clock.SYSTEM, System.out, Thread::startVirtualThread);
+        WebServer server;
+        try {
+            server = ObserveServer.start(config.get("server"), settings.port(), loadgen);
+        } catch (UncheckedIOException | IllegalStateException e) {
+            System.err.println("Cannot start the loadgen's own server (PORT " + settings.port()
+                    .orElse(config.get("server.port").asInt().orElse(-1)) + "): " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        try (LoadgenMetrics metrics = LoadgenMetrics.register(Metrics.globalRegistry(), loadgen, Clock.SYSTEM)) {
+            loadgen.start(stopRequested::countDown);
+            stopRequested.await();
+            loadgen.stop();
+        }
+        server.stop();
+        sender.close();
+        System.exit(0);
+    }
+}

@@ -1,0 +1,122 @@
+package io.asmready.loadgen.pacing;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.asmready.loadgen.VirtualClock;
+import io.asmready.loadgen.stats.ConsoleReport;
+import io.asmready.loadgen.stats.Latencies;
+import io.asmready.loadgen.stats.Tally;
+import io.asmready.loadgen.traffic.FailureReason;
+
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.closeTo;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.is;
+
+/** The schedule in virtual time: every assertion counts events, none measures a duration. */
+class PacerTest {
+    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+    private static final long START = 5 * SECOND;
+
+    private final VirtualClock clock = new VirtualClock(START);
+    private final Tally tally = new Tally();
+
+    @Test
+    void sendsEachRequestAtItsExactDueTimeAndTicksOncePerSecond() {
+        List<Long> sentAt = new ArrayList<>();
+        List<Long> sentBeforeTick = new ArrayList<>();
+        Schedule schedule = new Schedule(START, 7, 21);
+        Dispatcher dispatcher = new Dispatcher(schedule, () -> {
+            sentAt.add(clock.nanoTime());
+            return 200;
+        }, tally, 1000, clock, Runnable::run);
+        Pacer pacer = new Pacer(clock, schedule, dispatcher, () -> sentBeforeTick.add(tally.sent()));
+
+        pacer.run();
+
+        assertThat(sentAt.size(), is(21));
+        for (int i = 0; i < 21; i++) {
+            assertThat("request " + i, sentAt.get(i), is(START + i * SECOND / 7));
+        }
+        // Each second's tick sees exactly that second's 7 requests, the last one included.
+        assertThat(sentBeforeTick, contains(7L, 14L, 21L));
+        assertThat(pacer.elapsedNanos(), is(3 * SECOND));
+        assertThat(tally.answered(), is(21L));
+    }
+
+    @Test
+    void aServerThatNeverAnswersRaisesConcurrencyNotLowersTheRate() {
+        List<Runnable> waiting = new ArrayList<>();
+        Schedule schedule = new Schedule(START, 50, 100);
+        Dispatcher dispatcher = new Dispatcher(schedule, () -> 200, tally, 1000, clock, waiting::add);
+
+        new Pacer(clock, schedule, dispatcher, () -> { }).run();
+
+        assertThat(tally.sent(), is(100L));
+        assertThat(tally.inFlight(), is(100));
+        waiting.forEach(Runnable::run);
+        assertThat(tally.inFlight(), is(0));
+        assertThat(tally.answered(), is(100L));
+    }
+
+    @Test
+    void beyondMaxInFlightRequestsFailWithoutBeingSentAndTheScheduleGoesOn() {
+        List<Runnable> waiting = new ArrayList<>();
+        Schedule schedule = new Schedule(START, 10, 20);
+        Dispatcher dispatcher = new Dispatcher(schedule, () -> 200, tally, 3, clock, waiting::add);
+
+        new Pacer(clock, schedule, dispatcher, () -> { }).run();
+
+        assertThat(waiting.size(), is(3));
+        assertThat(tally.sent(), is(20L));
+        assertThat(tally.failures().get(FailureReason.MAX_IN_FLIGHT), is(17L));
+        waiting.forEach(Runnable::run);
+        assertThat(tally.answered(), is(3L));
+    }
+
+    @Test
+    void latencyCountsFromTheDueTimeSoALateSendIsNotHidden() {
+        // The generator stalls for 2 s (a GC pause, a starved CPU): the 10 requests due meanwhile go out
+        // at once when it wakes, and each one's latency includes the time it should have been sent.
+        Schedule schedule = new Schedule(START, 5, 10);
+        Dispatcher dispatcher = new Dispatcher(schedule, () -> 200, tally, 1000, clock, Runnable::run);
+        clock.advance(2 * SECOND);
+
+        long next = dispatcher.dispatchDue(clock.nanoTime());
+
+        assertThat(next, is(Long.MAX_VALUE));
+        ConsoleReport report = new ConsoleReport(tally, "http://x/", new PrintStream(OutputStream.nullOutputStream()), 0);
+        report.second();
+        Latencies latencies = report.overall();
+        assertThat(latencies.count(), is(10L));
+        // Request 0 was due 2 s before it left, request 9 0.2 s before: 0.2, 0.4, ... 2.0 s.
+        assertThat(latencies.max(), closeTo(2000, 2));
+        assertThat(latencies.p50(), closeTo(1000, 2));
+    }
+
+    @Test
+    void stopEndsAnEndlessRunAndNothingIsSentAfterwards() {
+        Schedule schedule = new Schedule(START, 4, Long.MAX_VALUE);
+        Dispatcher dispatcher = new Dispatcher(schedule, () -> 200, tally, 1000, clock, Runnable::run);
+        List<Long> ticks = new ArrayList<>();
+        Pacer[] pacer = new Pacer[1];
+        pacer[0] = new Pacer(clock, schedule, dispatcher, () -> {
+            ticks.add(tally.sent());
+            if (ticks.size() == 3) {
+                pacer[0].stop();
+            }
+        });
+
+        pacer[0].run();
+
+        assertThat(ticks, contains(4L, 8L, 12L));
+        assertThat(tally.sent(), is(12L));
+        assertThat(pacer[0].elapsedNanos(), is(3 * SECOND));
+    }
+}
