@@ -1,0 +1,394 @@
+#!/usr/bin/env bats
+# tools/cluster/cluster against stand-in gcloud/kubectl (tests/fake): the exact order of the
+# commands that change something, for each path a user takes. Run by tools/cluster/test.
+
+load helpers
+
+first_run_effects() {
+  cat <<EOF
+gcloud services enable container.googleapis.com artifactregistry.googleapis.com mesh.googleapis.com gkehub.googleapis.com --project=demo-project
+gcloud artifacts repositories create asm-ready --repository-format=docker --location=us-central1 --description=asm-ready images (helloserver, loadgen) --project=demo-project
+gcloud container clusters create asm-ready --location=us-central1-a --project=demo-project --machine-type=e2-standard-4 --num-nodes=4 --release-channel=regular --workload-pool=demo-project.svc.id.goog --labels=mesh_id=proj-123456789012
+gcloud container clusters get-credentials asm-ready --location=us-central1-a --project=demo-project
+kubectl create namespace argocd
+kubectl apply --server-side --force-conflicts -n argocd -f https://raw.githubusercontent.com/argoproj/argo-cd/$ARGOCD_VERSION/manifests/install.yaml
+kubectl apply -k REPO/argocd
+gcloud container fleet memberships register asm-ready --gke-cluster=us-central1-a/asm-ready --location=us-central1 --enable-workload-identity --project=demo-project
+gcloud container fleet mesh enable --project=demo-project
+gcloud container fleet mesh update --management=automatic --memberships=asm-ready --location=us-central1 --project=demo-project
+gcloud container fleet mesh describe => ACTIVE
+kubectl -n argocd annotate application asm-ready argocd.argoproj.io/refresh=hard --overwrite
+kubectl -n asm-ready rollout restart deployment/loadgenerator
+kubectl -n asm-ready rollout restart deployment/helloserver
+EOF
+}
+
+@test "up from nothing: registry, cluster, Argo CD, argocd/, then the mesh before the mesh wave syncs and pods restart" {
+  logged_in
+  run_cluster up
+  [ "$status" -eq 0 ]
+  assert_same "$(first_run_effects)" "$(effects)"
+  assert_contains "$output" "curl http://203.0.113.7/"
+}
+
+@test "up: every kubectl call targets the new cluster's context, never the user's current one" {
+  logged_in
+  run_cluster up
+  [ "$status" -eq 0 ]
+  grep -q "^kubectl --context=$CONTEXT " "$LOG"
+  [ -z "$(grep '^kubectl ' "$LOG" | grep -v "^kubectl --context=$CONTEXT ")" ]
+}
+
+@test "up: the Application is waited on until Synced and Healthy, and only after the mesh is ready" {
+  logged_in
+  state app-ready-after 3
+  run_cluster up
+  [ "$status" -eq 0 ]
+  active=$(grep -n '=> ACTIVE' "$LOG" | cut -d: -f1)
+  first_synced_look=$(grep -n 'jsonpath={.status.sync.status} {.status.health.status}$' "$LOG" | head -n 1 | cut -d: -f1)
+  [ "$active" -lt "$first_synced_look" ]
+  [ "$(grep -c 'jsonpath={.status.sync.status} {.status.health.status}$' "$LOG")" -ge 3 ]
+}
+
+@test "up with autoscaling and another zone: the flags reach cluster create, the region follows the zone" {
+  logged_in
+  run_cluster ZONE=europe-west1-b MIN_NODES=3 MAX_NODES=8 NUM_NODES=3 MACHINE_TYPE=e2-standard-8 MESH=none up
+  # No mesh kinds exist in this fake cluster, so up stops at the mesh wait; creation is what counts.
+  [ "$status" -ne 0 ]
+  grep -qxF "gcloud container clusters create asm-ready --location=europe-west1-b --project=demo-project --machine-type=e2-standard-8 --num-nodes=3 --release-channel=regular --workload-pool=demo-project.svc.id.goog --labels=mesh_id=proj-123456789012 --enable-autoscaling --min-nodes=3 --max-nodes=8" "$LOG"
+  grep -q "^gcloud artifacts repositories create asm-ready --repository-format=docker --location=europe-west1 " "$LOG"
+}
+
+@test "re-run after a failure with the cluster made and Argo CD installed: continues, creates nothing twice" {
+  logged_in
+  state fail-argocd-apply
+  run_cluster up
+  [ "$status" -ne 0 ]
+  grep -q "apply -k .* => FAILED" "$LOG"
+  : >"$LOG"
+
+  run_cluster up
+  [ "$status" -eq 0 ]
+  refute_log " create |ALREADY_EXISTS"
+  expected=$(first_run_effects | grep -v -e ' create ')
+  assert_same "$expected" "$(effects)"
+}
+
+@test "re-run after the mesh step failed: registered once, the mesh is only updated again" {
+  logged_in
+  state fail-register
+  run_cluster up
+  [ "$status" -ne 0 ]
+  : >"$LOG"
+  run_cluster up
+  [ "$status" -eq 0 ]
+  refute_log "ALREADY_EXISTS"
+  [ "$(grep -c 'fleet memberships register' "$LOG")" -eq 1 ]
+  [ "$(grep -c 'clusters create' "$LOG")" -eq 0 ]
+}
+
+@test "re-run with a cluster left in ERROR: stops with what to do, creates and deletes nothing" {
+  logged_in
+  state registry
+  state cluster ERROR
+  run_cluster up
+  [ "$status" -ne 0 ]
+  assert_contains "$output" "cluster asm-ready is ERROR; delete it (make clean)"
+  refute_log " create | delete "
+}
+
+@test "missing tools: one line each, non-zero exit, nothing run" {
+  rm "$SANDBOX/bin/gcloud" "$SANDBOX/bin/kubectl" "$SANDBOX/bin/gke-gcloud-auth-plugin"
+  run_cluster up
+  [ "$status" -eq 2 ]
+  [ "${#lines[@]}" -eq 3 ]
+  assert_contains "${lines[0]}" "missing: gcloud is not on PATH"
+  assert_contains "${lines[1]}" "missing: kubectl is not on PATH"
+  assert_contains "${lines[2]}" "missing: gke-gcloud-auth-plugin is not on PATH"
+  [ ! -s "$LOG" ]
+}
+
+@test "no project and no login: one line each, non-zero exit, nothing created" {
+  run_cluster up
+  [ "$status" -eq 2 ]
+  [ "${#lines[@]}" -eq 2 ]
+  assert_contains "${lines[0]}" "missing: PROJECT_ID is not set and gcloud has no default project"
+  assert_contains "${lines[1]}" "missing: no active gcloud login: gcloud auth login"
+  assert_same "gcloud config get-value project
+gcloud auth list --filter=status:ACTIVE --format=value(account)" "$(cat "$LOG")"
+}
+
+@test "PROJECT_ID from the environment wins over gcloud's default project" {
+  logged_in
+  run_cluster PROJECT_ID=other-project MESH=none up
+  refute_log "get-value project"
+  grep -q "clusters create asm-ready .*--project=other-project .*--workload-pool=other-project.svc.id.goog" "$LOG"
+}
+
+@test "bad settings are refused before anything is created" {
+  logged_in
+  run_cluster MESH=sometimes MIN_NODES=2 ISTIO_REV=1-24 up
+  [ "$status" -eq 2 ]
+  assert_contains "$output" "missing: MESH=sometimes is not valid: use MESH=managed or MESH=none"
+  assert_contains "$output" "missing: ISTIO_REV=1-24 only applies to your own Istio: set MESH=none with it"
+  assert_contains "$output" "missing: MIN_NODES and MAX_NODES go together"
+  refute_log " create | enable "
+}
+
+@test "a fork whose clusters/asm-ready pins someone else's images is told to release first" {
+  logged_in
+  sed -i 's#demo-project/asm-ready#upstream-project/asm-ready#' "$REPO/clusters/asm-ready/kustomization.yaml"
+  run_cluster up
+  [ "$status" -ne 0 ]
+  assert_contains "$output" "clusters/asm-ready pins us-central1-docker.pkg.dev/upstream-project/asm-ready/helloserver, not an image in us-central1-docker.pkg.dev/demo-project/asm-ready: run 'make release'"
+  grep -q "apply -k REPO/argocd" <(effects)
+  refute_log "fleet"
+}
+
+mesh_ready_cluster() {
+  logged_in
+  state registry
+  state cluster RUNNING
+  state argocd-ns
+  state argocd
+  state app
+  state deployments
+}
+
+@test "mesh: fleet registration, mesh enabled and ACTIVE before the sync is started and pods restart" {
+  mesh_ready_cluster
+  state operation-phase Failed
+  state mesh-ready-after 3
+  run_cluster mesh
+  [ "$status" -eq 0 ]
+  expected='gcloud container clusters get-credentials asm-ready --location=us-central1-a --project=demo-project
+gcloud services enable mesh.googleapis.com gkehub.googleapis.com --project=demo-project
+gcloud container fleet memberships register asm-ready --gke-cluster=us-central1-a/asm-ready --location=us-central1 --enable-workload-identity --project=demo-project
+gcloud container fleet mesh enable --project=demo-project
+gcloud container fleet mesh update --management=automatic --memberships=asm-ready --location=us-central1 --project=demo-project
+gcloud container fleet mesh describe => ACTIVE
+kubectl -n argocd annotate application asm-ready argocd.argoproj.io/refresh=hard --overwrite
+kubectl -n argocd patch application asm-ready --type=merge -p {"operation":{"initiatedBy":{"username":"make-mesh"},"sync":{"prune":true},"retry":{"limit":5,"backoff":{"duration":"10s","factor":2,"maxDuration":"1m"}}}}
+kubectl -n asm-ready rollout restart deployment/loadgenerator
+kubectl -n asm-ready rollout restart deployment/helloserver'
+  assert_same "$expected" "$(effects)"
+  [ "$(grep -c 'fleet mesh describe .*state)$' "$LOG")" -eq 3 ]
+}
+
+@test "mesh: a sync already retrying is left to pick the mesh wave up (no second operation)" {
+  mesh_ready_cluster
+  state membership
+  state operation-phase Running
+  run_cluster mesh
+  [ "$status" -eq 0 ]
+  refute_log "patch application|memberships register"
+  assert_contains "$output" "already retrying"
+}
+
+@test "mesh: a control plane that never becomes ready fails with its state, and restarts nothing" {
+  mesh_ready_cluster
+  state mesh-ready-after 1000000
+  run_cluster MESH_TIMEOUT=1 mesh
+  [ "$status" -ne 0 ]
+  assert_contains "$output" "the mesh control plane of asm-ready is 'PROVISIONING' after 1s, not ACTIVE"
+  refute_log "rollout restart|patch application|annotate"
+}
+
+@test "mesh with MESH=none and ISTIO_REV: no managed install, the revision label goes through the Application" {
+  mesh_ready_cluster
+  state mesh-crds
+  state operation-phase Succeeded
+  run_cluster MESH=none ISTIO_REV=1-24-2 mesh
+  [ "$status" -eq 0 ]
+  refute_log "fleet|services enable"
+  patch=$(sed -n 's/.*patch application asm-ready --type=merge -p \({"spec".*\)$/\1/p' "$LOG")
+  [ "$(jq -r '.spec.source.kustomize.patches[0].target.kind' <<<"$patch")" = Namespace ]
+  jq -r '.spec.source.kustomize.patches[0].patch' <<<"$patch" | grep -qx '    istio.io/rev: 1-24-2'
+  jq -r '.spec.source.kustomize.patches[0].patch' <<<"$patch" | grep -qx '    istio-injection: null'
+  grep -q 'rollout restart deployment/loadgenerator' "$LOG"
+}
+
+verified_cluster() {
+  mesh_ready_cluster
+  state mesh-crds
+  state app-healthy
+}
+
+@test "verify: every check passes on a healthy meshed system, one line each" {
+  verified_cluster
+  run_cluster verify
+  [ "$status" -eq 0 ]
+  [ "$(grep -c '^ok ' <<<"$output")" -eq 6 ]
+  assert_contains "$output" "ok    3 pods in asm-ready are Running and Ready"
+  assert_contains "$output" "ok    curl http://203.0.113.7/ answers: Hello World! /"
+  assert_contains "$output" "ok    a plaintext client outside the mesh gets no answer from loadgensvc (STRICT mTLS enforced)"
+  grep -q -- "--env=SERVER_ADDR=http://loadgensvc.asm-ready.svc.cluster.local:80/" "$LOG"
+  grep -q "^curl -sS --max-time 10 http://203.0.113.7/$" "$LOG"
+}
+
+@test "verify: a pod not Ready, one without sidecar and a wrong answer each fail, exit non-zero" {
+  verified_cluster
+  state pods 'helloserver-1|Running|True|helloserver istio-proxy
+helloserver-2|Running|False|helloserver
+loadgenerator-1|Running|True|loadgen istio-proxy'
+  state curl-body 'Hello World! /x'
+  run_cluster verify
+  [ "$status" -ne 0 ]
+  assert_contains "$output" "FAIL  pod helloserver-2 is Running, Ready=False"
+  assert_contains "$output" "FAIL  pods without an istio-proxy sidecar: helloserver-2"
+  assert_contains "$output" "FAIL  curl http://203.0.113.7/ answered 'Hello World! /x', expected 'Hello World! /'"
+  assert_contains "$output" "verify: 3 check(s) failed"
+}
+
+@test "verify: a native sidecar (init container istio-proxy) counts as a sidecar" {
+  verified_cluster
+  state pods 'helloserver-1|Running|True|helloserver istio-proxy istio-init'
+  run_cluster verify
+  [ "$status" -eq 0 ]
+}
+
+@test "verify: plaintext answered and no client identity means mTLS is not enforced" {
+  verified_cluster
+  state helloserver-log 'GET / user-agent=Helidon'
+  state probe-output 'Summary: sent=6 completed=6 failed=0 rate=2.0/s p50=1ms p90=1ms p99=1ms p99.9=1ms
+  answered 404: 6'
+  state loadgen-log 'Request failed: connect timeout x3'
+  run_cluster verify
+  [ "$status" -ne 0 ]
+  assert_contains "$output" "FAIL  loadgenerator's log shows no completed requests"
+  assert_contains "$output" "FAIL  helloserver's log shows no x-forwarded-client-cert with loadgenerator's identity"
+  assert_contains "$output" "FAIL  a plaintext client outside the mesh got answers from loadgensvc: mTLS is not enforced"
+}
+
+@test "verify without the mesh label: workload checks only" {
+  verified_cluster
+  state namespace-labels '{"kubernetes.io/metadata.name":"asm-ready"}'
+  run_cluster verify
+  [ "$status" -eq 0 ]
+  [ "$(grep -c '^ok ' <<<"$output")" -eq 3 ]
+  refute_log "run asm-ready-mtls-probe"
+}
+
+@test "status: sync state, pods and the external IP" {
+  verified_cluster
+  run_cluster status
+  [ "$status" -eq 0 ]
+  assert_contains "$output" "Application asm-ready: Synced Healthy at 0123abcd"
+  assert_contains "$output" "External IP: 203.0.113.7 (curl http://203.0.113.7/)"
+}
+
+@test "clean without YES: the prompt refuses anything but yes, nothing is deleted" {
+  verified_cluster
+  run_cluster clean <<<"no"
+  [ "$status" -ne 0 ]
+  assert_contains "$output" "Type yes to continue"
+  assert_contains "$output" "nothing deleted"
+  refute_log " delete "
+}
+
+@test "clean with YES=1: Applications (and their load balancer) go before the cluster; the registry stays" {
+  verified_cluster
+  state membership
+  run_cluster YES=1 clean
+  [ "$status" -eq 0 ]
+  expected='gcloud container clusters get-credentials asm-ready --location=us-central1-a --project=demo-project
+kubectl -n argocd delete applications --all --wait=true --timeout=5s
+gcloud container clusters delete asm-ready --location=us-central1-a --project=demo-project --quiet
+gcloud container fleet memberships delete asm-ready --location=us-central1 --project=demo-project --quiet'
+  assert_same "$expected" "$(effects)"
+  [ -e "$STATE/registry" ]
+  assert_contains "$output" "Kept Artifact Registry repository asm-ready"
+}
+
+@test "clean answered yes with DELETE_REGISTRY=1: the registry goes last" {
+  verified_cluster
+  run_cluster DELETE_REGISTRY=1 clean <<<"yes"
+  [ "$status" -eq 0 ]
+  assert_contains "$output" "and Artifact Registry repository asm-ready with its images"
+  [ "$(effects | tail -n 1)" = "gcloud artifacts repositories delete asm-ready --location=us-central1 --project=demo-project --quiet" ]
+  [ ! -e "$STATE/registry" ] && [ ! -e "$STATE/cluster" ]
+}
+
+@test "clean: if the Applications cannot be deleted, the cluster is kept" {
+  verified_cluster
+  state fail-app-delete
+  run_cluster YES=1 clean
+  [ "$status" -ne 0 ]
+  refute_log "clusters delete"
+  [ -e "$STATE/cluster" ]
+}
+
+@test "clean twice: the second run finds nothing to delete and succeeds" {
+  verified_cluster
+  run_cluster YES=1 clean
+  [ "$status" -eq 0 ]
+  : >"$LOG"
+  run_cluster YES=1 clean
+  [ "$status" -eq 0 ]
+  assert_contains "$output" "Cluster asm-ready does not exist"
+  refute_log " delete "
+}
+
+@test "release: pushes, then pins newName/newTag of both images and nothing else" {
+  run_cluster REGISTRY=europe-docker.pkg.dev/p/asm-ready TAG=1.2.3-abc release
+  [ "$status" -eq 0 ]
+  [ "$(head -n 1 "$LOG")" = "images push" ]
+  expected=$(sed -e 's#us-central1-docker.pkg.dev/demo-project/asm-ready#europe-docker.pkg.dev/p/asm-ready#' \
+    -e 's#"0.9.0-old"#"1.2.3-abc"#' "$BATS_TEST_DIRNAME/fixtures/kustomization.yaml")
+  assert_same "$expected" "$(cat "$REPO/clusters/asm-ready/kustomization.yaml")"
+  assert_contains "$output" "git commit"
+}
+
+@test "release: the default registry and tag come from PROJECT_ID, REGION and tools/image-tag" {
+  logged_in
+  run_cluster release
+  [ "$status" -eq 0 ]
+  grep -q "newName: $REGISTRY_DEFAULT/helloserver" "$REPO/clusters/asm-ready/kustomization.yaml"
+  grep -q 'newTag: "1.0.0-abc"' "$REPO/clusters/asm-ready/kustomization.yaml"
+}
+
+@test "release: a failed push pins nothing" {
+  state fail-images-push
+  before=$(cat "$REPO/clusters/asm-ready/kustomization.yaml")
+  run_cluster REGISTRY=r.example/p TAG=2 release
+  [ "$status" -ne 0 ]
+  assert_same "$before" "$(cat "$REPO/clusters/asm-ready/kustomization.yaml")"
+}
+
+@test "release: an images block without loadgen pins nothing and says what is missing" {
+  sed -i 's/- name: loadgen # the load generator/- name: loadgenerator/' "$REPO/clusters/asm-ready/kustomization.yaml"
+  before=$(cat "$REPO/clusters/asm-ready/kustomization.yaml")
+  run_cluster REGISTRY=r.example/p TAG=2 release
+  [ "$status" -ne 0 ]
+  assert_contains "$output" "no '- name: loadgen' entry in the images: block of clusters/asm-ready/kustomization.yaml; nothing pinned"
+  assert_same "$before" "$(cat "$REPO/clusters/asm-ready/kustomization.yaml")"
+}
+
+@test "release: an entry without newName/newTag gets them added" {
+  printf 'images:\n- name: helloserver\n- name: loadgen\n  newTag: old\n' >"$REPO/clusters/asm-ready/kustomization.yaml"
+  run_cluster REGISTRY=r.example/p TAG=7 release
+  [ "$status" -eq 0 ]
+  assert_same 'images:
+- name: helloserver
+  newName: r.example/p/helloserver
+  newTag: "7"
+- name: loadgen
+  newTag: "7"
+  newName: r.example/p/loadgen' "$(cat "$REPO/clusters/asm-ready/kustomization.yaml")"
+}
+
+@test "release works on the real clusters/asm-ready/kustomization.yaml" {
+  [ -f "$SRC/clusters/asm-ready/kustomization.yaml" ] || skip "clusters/asm-ready has not landed"
+  cp "$SRC/clusters/asm-ready/kustomization.yaml" "$REPO/clusters/asm-ready/kustomization.yaml"
+  run_cluster REGISTRY=r.example/p TAG=9.9.9-abc release
+  [ "$status" -eq 0 ]
+  grep -q 'newName: r.example/p/helloserver$' "$REPO/clusters/asm-ready/kustomization.yaml"
+  grep -q 'newName: r.example/p/loadgen$' "$REPO/clusters/asm-ready/kustomization.yaml"
+  [ "$(grep -c 'newTag: "9.9.9-abc"' "$REPO/clusters/asm-ready/kustomization.yaml")" -eq 2 ]
+}
+
+@test "an unknown subcommand prints the usage" {
+  run_cluster deploy
+  [ "$status" -eq 2 ]
+  assert_contains "$output" "usage: cluster up|mesh|verify|status|release|clean"
+}
