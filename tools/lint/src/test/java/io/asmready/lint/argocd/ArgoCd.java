@@ -1,0 +1,111 @@
+package io.asmready.lint.argocd;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import io.asmready.lint.CrdValidator;
+import io.asmready.lint.Kustomize;
+import io.asmready.lint.Manifests;
+import io.asmready.lint.Schemas;
+import io.asmready.lint.Settings;
+import io.asmready.lint.Yaml;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What the Argo CD checks share: argocd/ rendered as `make cluster` applies it, the pinned Argo CD
+ * CRDs, and a checker whose renderer is cached (each path is rendered once per run).
+ */
+final class ArgoCd {
+    private static final Map<Path, List<JsonNode>> RENDERED = new ConcurrentHashMap<>();
+    private static CrdValidator crds;
+    private static KindScope scopes;
+
+    private ArgoCd() {
+    }
+
+    /** argocd/ rendered by kustomize, as text (fixtures edit it). */
+    static String renderedText() {
+        return Kustomize.renderText(Settings.path("argocd"));
+    }
+
+    static List<JsonNode> objects(String yaml) {
+        return Yaml.readAll(yaml, "argocd/ (rendered)");
+    }
+
+    static List<JsonNode> applications(List<JsonNode> objects) {
+        return Manifests.ofKind(objects, "Application");
+    }
+
+    static synchronized CrdValidator crds() {
+        if (crds == null) {
+            crds = CrdValidator.fromFiles(openMetadata(Schemas.require("argocd/application-crd.yaml")),
+                    openMetadata(Schemas.require("argocd/appproject-crd.yaml")),
+                    openMetadata(Schemas.require("argocd/applicationset-crd.yaml")));
+        }
+        return crds;
+    }
+
+    /**
+     * A temporary copy of a CRD file whose root {@code metadata} schema is left open. Argo CD's CRDs
+     * declare {@code metadata: {type: object}}, which the API server never applies to metadata (it
+     * validates ObjectMeta itself, as CrdValidator does through fabric8), but which the strict schema
+     * would turn into "no field allowed". Drop this once StructuralSchema opens the root metadata.
+     */
+    private static Path openMetadata(Path crdFile) {
+        StringBuilder out = new StringBuilder();
+        for (JsonNode document : Yaml.readAll(crdFile)) {
+            for (JsonNode version : document.path("spec").path("versions").values()) {
+                JsonNode properties = version.path("schema").path("openAPIV3Schema").path("properties");
+                if (properties instanceof ObjectNode props && props.has("metadata")) {
+                    props.putObject("metadata").put("type", "object").put("x-kubernetes-preserve-unknown-fields", true);
+                }
+            }
+            out.append("---\n").append(Yaml.mapper().writeValueAsString(document));
+        }
+        try {
+            Path copy = Files.createTempFile("argocd-crd", ".yaml");
+            copy.toFile().deleteOnExit();
+            return Files.writeString(copy, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static synchronized KindScope scopes() {
+        if (scopes == null) {
+            scopes = KindScope.fromCrdFiles(Schemas.require("istio/customresourcedefinitions.gen.yaml"),
+                    Schemas.require("argocd/application-crd.yaml"), Schemas.require("argocd/appproject-crd.yaml"));
+        }
+        return scopes;
+    }
+
+    /** A kustomization directory rendered once per run. */
+    static List<JsonNode> render(Path dir) {
+        return RENDERED.computeIfAbsent(dir, Kustomize::render);
+    }
+
+    static ApplicationCheck checker(List<JsonNode> argocdObjects) {
+        return checker(argocdObjects, ArgoCd::render);
+    }
+
+    static ApplicationCheck checker(List<JsonNode> argocdObjects, Function<Path, List<JsonNode>> render) {
+        return new ApplicationCheck(Settings.root(), argocdObjects, render, scopes());
+    }
+
+    /** Every problem of every Application in the given argocd/ objects. */
+    static List<String> problems(List<JsonNode> argocdObjects) {
+        return problems(argocdObjects, ArgoCd::render);
+    }
+
+    static List<String> problems(List<JsonNode> argocdObjects, Function<Path, List<JsonNode>> render) {
+        ApplicationCheck check = checker(argocdObjects, render);
+        return applications(argocdObjects).stream().flatMap(a -> check.check(a).stream()).toList();
+    }
+}
