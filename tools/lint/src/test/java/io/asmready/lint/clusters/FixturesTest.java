@@ -1,0 +1,130 @@
+package io.asmready.lint.clusters;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import io.asmready.lint.Kustomize;
+import io.asmready.lint.Schemas;
+import io.asmready.lint.Settings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Each rule proven by a broken manifest it must reject: a fixture is a real overlay plus one mistake
+ * (src/test/resources/fixtures/NAME/kustomization.yaml), and the suite must report that rule with
+ * its message, and nothing it did not expect.
+ */
+class FixturesTest {
+    private static final Path FIXTURES = Path.of("tools/lint/src/test/resources/fixtures");
+
+    /**
+     * @param fixture  directory name under fixtures/
+     * @param overlay  what the overlay it breaks promises
+     * @param rule     the rule that must fire
+     * @param message  a fragment of that rule's message
+     * @param knockOns other rules the same mistake breaks by necessity (e.g. an object that fails to
+     *                 parse is missing for the rules that look for it)
+     */
+    record Case(String fixture, Overlay overlay, String rule, String message, Set<String> knockOns) {
+        Case(String fixture, Overlay overlay, String rule, String message, String... knockOns) {
+            this(fixture, overlay, rule, message, Set.of(knockOns));
+        }
+
+        @Override
+        public String toString() {
+            return fixture;
+        }
+    }
+
+    static List<Case> cases() {
+        Overlay dev = Overlay.DEV;
+        Overlay gke = Overlay.ASM_READY;
+        return List.of(
+                new Case("model-typo-field", dev, "model",
+                        "Deployment/helloserver: spec.template.spec.containers[0]: unknown field \"readinesProbe\"",
+                        "selector-matches"),
+                new Case("model-wrong-type", dev, "model",
+                        "Deployment/loadgenerator: spec.template.spec.containers[0].env[1].value: wrong type",
+                        "selector-matches"),
+                new Case("unknown-kind", dev, "unknown-kind", "ServiceMonitor/helloserver: apiVersion monitoring.coreos.com/v1"),
+                new Case("crd-typo-field", gke, "crd", "PeerAuthentication/default: $.spec.mtls: property 'mdoe' is not defined"),
+                new Case("crd-wrong-type", gke, "crd", "AuthorizationPolicy/helloserver: $.spec.rules[0].from[0].source.principals: string found, array expected",
+                        "authz-principal"),
+                new Case("namespace", gke, "namespace", "Service/loadgensvc: namespace 'default', expected asm-ready"),
+                new Case("labels", dev, "labels", "Deployment/helloserver: the pod template has no 'version' label"),
+                new Case("stable-selector", dev, "stable-selector", "Service/hellosvc: selects on 'version'"),
+                new Case("selector-matches", dev, "selector-matches", "Service/hellosvc: selector {app=hello-server} matches no pod template",
+                        "service-per-workload"),
+                new Case("service-per-workload", dev, "service-per-workload", "Deployment/loadgenerator: no Service selects its pods"),
+                new Case("port-name", dev, "port-name", "Deployment/helloserver: container server port 8080 has no name",
+                        "container-port", "target-port", "probes"),
+                new Case("app-protocol", dev, "app-protocol", "Service/hellosvc: port 80 has appProtocol 'null'"),
+                new Case("target-port", dev, "target-port", "Service/hellosvc: port 80 targets 8080"),
+                new Case("reserved-port", dev, "reserved-port", "container server uses port 15020"),
+                new Case("container-port", dev, "container-port", "port 'http' is 9090 but the services listen on asmready.http.port=8080"),
+                new Case("uid-1337", dev, "uid-1337", "Deployment/helloserver: the pod runs as UID/GID 1337"),
+                new Case("run-as-non-root", dev, "run-as-non-root", "Deployment/helloserver container server: runAsNonRoot is not true"),
+                new Case("read-only-root", dev, "read-only-root", "container server: readOnlyRootFilesystem is not true"),
+                new Case("tmp-volume", dev, "tmp-volume", "container server: read-only root but no emptyDir at /tmp"),
+                new Case("drop-all", dev, "drop-all", "container server: capabilities must drop ALL"),
+                new Case("privilege-escalation", dev, "privilege-escalation", "container server: allowPrivilegeEscalation is not false"),
+                new Case("seccomp", dev, "seccomp", "container server: seccompProfile is null; expected RuntimeDefault"),
+                new Case("service-account", dev, "service-account", "Deployment/helloserver: runs as the namespace's default service account"),
+                new Case("service-account-token", dev, "service-account-token", "Deployment/helloserver: mounts a service-account token"),
+                new Case("resources", dev, "resources", "container loadgen: requests.cpu 100m is below the original sample's 300m"),
+                new Case("probes", dev, "probes", "readinessProbe path /healthz is not the served asmready.health.ready=/observe/health/ready"),
+                new Case("prestop", dev, "prestop", "container server: preStop sleep is 2 s; expected asmready.prestop.pause.seconds=5"),
+                new Case("grace-period", dev, "grace-period", "Deployment/helloserver: terminationGracePeriodSeconds 20 < preStop pause 5 + shutdown grace 15 + margin 5 = 25"),
+                new Case("image-dev", dev, "image", "image 'gcr.io/example/helloserver'; expected the bare 'helloserver'"),
+                new Case("image", gke, "image", "image 'us-central1-docker.pkg.dev/PROJECT_ID/asm-ready/helloserver:latest' has no pinned tag"),
+                new Case("loadgen-target", dev, "loadgen-target", "SERVER_ADDR http://hellosvc:8080/ is not a port of a Service"),
+                new Case("injection-label", gke, "injection-label", "Namespace/asm-ready: has both [istio-injection=enabled, istio.io/rev=asm-managed]"),
+                new Case("mesh-objects", dev, "mesh-objects", "PeerAuthentication/default: a mesh object in an overlay without the mesh",
+                        "injection-label"),
+                new Case("sync-wave", gke, "sync-wave", "DestinationRule/hellosvc: annotation argocd.argoproj.io/sync-wave: \"1\" is missing"),
+                new Case("mesh-selector", gke, "mesh-selector", "AuthorizationPolicy/helloserver: selector {app=hello-server} matches no pod",
+                        "plaintext-exception", "authz"),
+                new Case("mtls-strict", gke, "mtls-strict", "PeerAuthentication/default: mtls.mode PERMISSIVE weakens"),
+                new Case("plaintext-exception", gke, "plaintext-exception", "PeerAuthentication/helloserver: port 8080 PERMISSIVE allows plaintext"),
+                new Case("authz", gke, "authz", "no allow-nothing AuthorizationPolicy"),
+                new Case("authz-principal", gke, "authz-principal", "principal */ns/default/sa/loadgenerator is no service account of this output"),
+                new Case("hpa", gke, "hpa", "Deployment/helloserver sets replicas 3 although the autoscaler owns that count"),
+                new Case("pdb", gke, "pdb", "PodDisruptionBudget/helloserver: with 2 replicas"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void rejectsTheBrokenManifest(Case c) {
+        List<Violation> violations = ClusterChecks.check(
+                Kustomize.render(Settings.path(FIXTURES.resolve(c.fixture()).toString())), c.overlay(), Schemas.istio());
+        String all = violations.stream().map(Violation::toString).collect(Collectors.joining("\n  ", "\n  ", ""));
+        assertTrue(violations.stream().anyMatch(v -> v.rule().equals(c.rule()) && v.message().contains(c.message())),
+                "expected [" + c.rule() + "] ..." + c.message() + "... among:" + all);
+        Set<String> allowed = new TreeSet<>(c.knockOns());
+        allowed.add(c.rule());
+        Set<String> fired = violations.stream().map(Violation::rule).collect(Collectors.toCollection(TreeSet::new));
+        assertTrue(allowed.containsAll(fired), "unexpected rules " + fired + " (allowed " + allowed + "):" + all);
+    }
+
+    @Test
+    void everyRuleHasAFixtureAndEveryFixtureACase() throws IOException {
+        Set<String> covered = cases().stream().map(Case::rule).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(new TreeSet<>(ClusterChecks.RULES), covered, "rules without a fixture (or unknown rule ids)");
+        Set<String> listed = cases().stream().map(Case::fixture).collect(Collectors.toCollection(TreeSet::new));
+        try (Stream<Path> dirs = Files.list(Settings.path(FIXTURES.toString()))) {
+            Set<String> present = dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+                    .collect(Collectors.toCollection(TreeSet::new));
+            assertEquals(present, listed, "fixture directories and cases differ");
+        }
+    }
+}
