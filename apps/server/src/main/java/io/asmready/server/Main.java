@@ -1,27 +1,125 @@
 package io.asmready.server;
 
+import java.lang.management.ManagementFactory;
+import java.util.logging.Logger;
+
+import io.asmready.server.config.InvalidSettingException;
+import io.asmready.server.config.Settings;
+import io.asmready.server.hello.HelloService;
+import io.asmready.server.lifecycle.GracefulShutdown;
+import io.asmready.server.lifecycle.Readiness;
+import io.asmready.server.requestlog.RequestLog;
+import io.asmready.server.slowclient.StalledRequestGuard;
+
 import io.helidon.config.Config;
+import io.helidon.config.ConfigException;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
 
+/**
+ * helloserver: reads application.yaml with environment overrides, starts the web server and hands SIGTERM to
+ * {@link GracefulShutdown}.
+ */
 public final class Main {
+    // Observability registers after the routing by default (weight 80 against the routing's 100), where the hello
+    // catch-all would answer /observe/metrics with "Hello World!". Above 100 it registers first.
+    private static final double OBSERVE_WEIGHT = 200;
+    private static final Logger LOGGER = Logger.getLogger(Main.class.getName());
+
     private Main() {
     }
 
+    /**
+     * Starts the server.
+     *
+     * @param args ignored
+     */
     public static void main(String[] args) {
         LogConfig.configureRuntime();
-        Config config = Config.create();
-        Config.global(config);
-        WebServer server = WebServer.builder()
-                .config(config.get("server"))
-                .routing(Main::routing)
-                .build()
-                .start();
-        System.out.println("Starting server... port " + server.port());
+        try {
+            start();
+        } catch (InvalidSettingException | ConfigException e) {
+            exit("invalid configuration: " + e.getMessage());
+        } catch (RuntimeException e) {
+            exit("cannot start: " + rootMessage(e));
+        }
     }
 
-    static void routing(HttpRouting.Builder routing) {
-        routing.get("/*", (req, res) -> res.send("Hello World! " + req.prologue().uriPath().rawPath()));
+    private static void start() {
+        Config config = Settings.load(System.getenv());
+        Settings settings = Settings.from(config);
+        Config.global(config);
+
+        Readiness readiness = new Readiness();
+        RequestLog requestLog = settings.logRequests() ? RequestLog.start(settings.requestLogQueue()) : RequestLog.off();
+        WebServerConfig.Builder builder = WebServer.builder().config(config.get("server"));
+        server(builder, settings, readiness);
+        WebServer server = builder.routing(routing -> routing(routing, requestLog))
+                .build()
+                .start();
+
+        GracefulShutdown shutdown = new GracefulShutdown(server, readiness, requestLog, settings.shutdownGrace());
+        Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "graceful-shutdown"));
+        LOGGER.info(() -> "Starting server... listening on http://" + config.get("server.host").asString().orElse("")
+                + ":" + server.port() + "/ (request log " + (settings.logRequests() ? "on" : "off")
+                + ", serving " + sinceJvmStart() + " ms after JVM start)");
+    }
+
+    /**
+     * Server-level settings shared by {@link #main(String[])} and the tests.
+     *
+     * @param server    server builder, already configured from the {@code server} node
+     * @param settings  checked settings
+     * @param readiness readiness check to publish
+     */
+    static void server(WebServerConfig.Builder server, Settings settings, Readiness readiness) {
+        // HTTP/1.1 is served by the guard alone (its limits come from helloserver.http1, not server.protocols):
+        // with Helidon's own selector beside it, a connection that sends nothing would wait unidentified between
+        // the two, out of reach of the idle-connection sweep.
+        server.protocolsDiscoverServices(false)
+                .clearProtocols()
+                .addConnectionSelector(new StalledRequestGuard(settings.http1(), server.idleConnectionTimeout()))
+                .shutdownHook(false) // GracefulShutdown is the one SIGTERM path: readiness DOWN before the stop
+                .shutdownGracePeriod(settings.shutdownGrace())
+                .addFeature(ObserveFeature.builder()
+                                    .weight(OBSERVE_WEIGHT)
+                                    .addObserver(HealthObserver.builder()
+                                                         .details(true)
+                                                         .addCheck(readiness)
+                                                         .build())
+                                    .addObserver(MetricsObserver.create())
+                                    .build());
+    }
+
+    /**
+     * The HTTP routing shared by {@link #main(String[])} and the tests.
+     *
+     * @param routing    routing builder
+     * @param requestLog where hello requests are logged
+     */
+    static void routing(HttpRouting.Builder routing, RequestLog requestLog) {
+        routing.register(new HelloService(requestLog));
+    }
+
+    private static long sinceJvmStart() {
+        return ManagementFactory.getRuntimeMXBean().getUptime();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + cause.getMessage();
+    }
+
+    private static void exit(String message) {
+        System.err.println("helloserver: " + message);
+        System.exit(1);
     }
 }
