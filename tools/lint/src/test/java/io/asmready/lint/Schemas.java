@@ -18,10 +18,14 @@ public final class Schemas {
 
     /** The local path of a pinned schema, e.g. {@code Schemas.require("argocd/application-crd.yaml")}. */
     public static Path require(String name) {
+        return require(STORE, name);
+    }
+
+    static Path require(SchemaStore store, String name) {
         try {
-            return STORE.path(name);
+            return store.path(name);
         } catch (SchemaUnavailableException e) {
-            if (STORE.ci()) {
+            if (store.ci()) {
                 return Assertions.fail("CI=true and a pinned schema is missing: " + e.getMessage());
             }
             Assumptions.abort("skipped, schema unavailable: " + e.getMessage());
