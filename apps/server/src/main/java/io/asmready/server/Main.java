@@ -56,7 +56,7 @@ public final class Main {
         Config.global(config);
 
         Readiness readiness = new Readiness();
-        RequestLog requestLog = settings.logRequests() ? RequestLog.start(settings.requestLogQueue()) : RequestLog.off();
+        RequestLog requestLog = requestLog(settings);
         WebServerConfig.Builder builder = WebServer.builder().config(config.get("server"));
         server(builder, settings, readiness);
         WebServer server = builder.routing(routing -> routing(routing, requestLog))
@@ -94,6 +94,16 @@ public final class Main {
                                                          .build())
                                     .addObserver(MetricsObserver.create())
                                     .build());
+    }
+
+    /**
+     * The request log the settings ask for: LOG_REQUESTS=false gives one with no queue and no thread.
+     *
+     * @param settings checked settings
+     * @return request log
+     */
+    static RequestLog requestLog(Settings settings) {
+        return settings.logRequests() ? RequestLog.start(settings.requestLogQueue()) : RequestLog.off();
     }
 
     /**

@@ -32,7 +32,7 @@ public final class Readiness implements HealthCheck {
     }
 
     /** Reports DOWN from now on; there is no way back, a stopping server never becomes ready again. */
-    void stopAccepting() {
+    public void stopAccepting() {
         accepting = false;
     }
 

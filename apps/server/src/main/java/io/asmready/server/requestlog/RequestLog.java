@@ -68,6 +68,15 @@ public final class RequestLog {
     }
 
     /**
+     * Whether this log writes records at all.
+     *
+     * @return false for {@link #off()}
+     */
+    public boolean isOn() {
+        return writer != null;
+    }
+
+    /**
      * Hands a request over to the writer, never waiting.
      *
      * @param method  request method
