@@ -203,8 +203,11 @@ kubectl -n asm-ready rollout restart deployment/helloserver'
   refute_log "fleet|services enable"
   patch=$(sed -n 's/.*patch application asm-ready --type=merge -p \({"spec".*\)$/\1/p' "$LOG")
   [ "$(jq -r '.spec.source.kustomize.patches[0].target.kind' <<<"$patch")" = Namespace ]
-  jq -r '.spec.source.kustomize.patches[0].patch' <<<"$patch" | grep -qx '    istio.io/rev: 1-24-2'
-  jq -r '.spec.source.kustomize.patches[0].patch' <<<"$patch" | grep -qx '    istio-injection: null'
+  assert_same '- op: remove
+  path: /metadata/labels/istio-injection
+- op: add
+  path: /metadata/labels/istio.io~1rev
+  value: "1-24-2"' "$(jq -r '.spec.source.kustomize.patches[0].patch' <<<"$patch")"
   grep -q 'rollout restart deployment/loadgenerator' "$LOG"
 }
 
