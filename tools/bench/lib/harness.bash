@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # H_* variables set here are read by the scripts that source this file
 # The harness shared by tools/bench/run and tools/drills/run (sourced, not run).
 #
 # It starts helloserver, loadgen and nginx on free loopback ports, waits for them with deadlines,
@@ -35,9 +36,10 @@ h_init() { # $1 = a short name for the scratch directory
   trap 'exit 143' TERM
 }
 
+h_children() { cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n' | grep . || true; }
 h_descendants() { # $1 = pid; prints its descendants, deepest last
   local child
-  for child in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+  for child in $(h_children "$1"); do
     echo "$child"; h_descendants "$child"
   done
 }
@@ -98,7 +100,7 @@ h_wait_exit() { # $1 = pid, $2 = deadline in seconds; false when it is still run
 
 h_port() { # prints a loopback TCP port that nothing listens on and this run has not handed out
   local port i
-  for i in $(seq 1 200); do
+  for _ in $(seq 1 200); do
     port=$((20000 + RANDOM % 30000))
     case "$H_PORTS" in *" $port "*) continue ;; esac
     if ! ss -Htln "sport = :$port" 2>/dev/null | grep -q .; then
@@ -236,7 +238,7 @@ h_wait_first_200() {
   local port=$1 deadline=$((SECONDS + $2)) pid=${3:-} fd line
   while :; do
     if { exec {fd}<>/dev/tcp/127.0.0.1/"$port"; } 2>/dev/null; then
-      printf 'GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' >&"$fd" 2>/dev/null || true
+      printf 'GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' 1>&"$fd" 2>/dev/null || true
       line=""
       read -r -t 5 line <&"$fd" 2>/dev/null || true
       exec {fd}>&-
@@ -312,17 +314,17 @@ h_nginx_set_backends() {
   local name=$1; shift
   H_NGINX_BACKENDS[$name]="$*"
   h_nginx_conf "$name"
-  local dir=$H_DIR/nginx-$name master=${H_NGINX_PID[$name]} old new deadline=$((SECONDS + 15))
-  old=$(cat /proc/"$master"/task/*/children 2>/dev/null)
-  nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" -s reload 2>>"$dir/error.log" ||
-    h_die "nginx $name reload failed (see $dir/error.log)"
+  local dir=$H_DIR/nginx-$name master=${H_NGINX_PID[$name]} old new p gone deadline=$((SECONDS + 15))
+  old=$(h_children "$master")
+  nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" -s reload 2>>"$dir/reload.log" ||
+    h_die "nginx $name reload failed (see $dir/reload.log and $dir/error.log)"
   while :; do
-    new=$(cat /proc/"$master"/task/*/children 2>/dev/null)
-    local gone=1 p
+    new=" $(h_children "$master" | tr '\n' ' ') "
+    gone=1
     for p in $old; do
-      case " $(echo $new) " in *" $p "*) gone=0 ;; esac
+      case $new in *" $p "*) gone=0 ;; esac
     done
-    [ $gone = 1 ] && [ -n "$new" ] && return 0
+    [ $gone = 1 ] && [ "$new" != "  " ] && return 0
     [ $SECONDS -lt $deadline ] || { h_say "nginx $name: old worker still running 15 s after reload"; return 0; }
     h_nap 0.01
   done
