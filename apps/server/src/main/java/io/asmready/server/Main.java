@@ -1,6 +1,7 @@
 package io.asmready.server;
 
 import java.lang.management.ManagementFactory;
+import java.util.List;
 import java.util.logging.Logger;
 
 import io.asmready.server.config.InvalidSettingException;
@@ -8,6 +9,7 @@ import io.asmready.server.config.Settings;
 import io.asmready.server.hello.HelloService;
 import io.asmready.server.lifecycle.GracefulShutdown;
 import io.asmready.server.lifecycle.Readiness;
+import io.asmready.server.logging.ShutdownSafeLogManager;
 import io.asmready.server.requestlog.RequestLog;
 import io.asmready.server.slowclient.StalledRequestGuard;
 
@@ -29,7 +31,6 @@ public final class Main {
     // Observability registers after the routing by default (weight 80 against the routing's 100), where the hello
     // catch-all would answer /observe/metrics with "Hello World!". Above 100 it registers first.
     private static final double OBSERVE_WEIGHT = 200;
-    private static final Logger LOGGER = Logger.getLogger(Main.class.getName());
 
     private Main() {
     }
@@ -40,6 +41,8 @@ public final class Main {
      * @param args ignored
      */
     public static void main(String[] args) {
+        // Before any logger exists (hence no static Logger in this class); a class literal does not initialize.
+        System.setProperty("java.util.logging.manager", ShutdownSafeLogManager.class.getName());
         LogConfig.configureRuntime();
         try {
             start();
@@ -65,7 +68,7 @@ public final class Main {
 
         GracefulShutdown shutdown = new GracefulShutdown(server, readiness, requestLog, settings.shutdownGrace());
         Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "graceful-shutdown"));
-        LOGGER.info(() -> "Starting server... listening on http://" + config.get("server.host").asString().orElse("")
+        Logger.getLogger(Main.class.getName()).info(() -> "Starting server... listening on http://" + config.get("server.host").asString().orElse("")
                 + ":" + server.port() + "/ (request log " + (settings.logRequests() ? "on" : "off")
                 + ", serving " + sinceJvmStart() + " ms after JVM start)");
     }
@@ -83,7 +86,7 @@ public final class Main {
         // the two, out of reach of the idle-connection sweep.
         server.protocolsDiscoverServices(false)
                 .clearProtocols()
-                .addConnectionSelector(new StalledRequestGuard(settings.http1(), server.idleConnectionTimeout()))
+                .connectionSelectors(List.of(new StalledRequestGuard(settings.http1(), server.idleConnectionTimeout())))
                 .shutdownHook(false) // GracefulShutdown is the one SIGTERM path: readiness DOWN before the stop
                 .shutdownGracePeriod(settings.shutdownGrace())
                 .addFeature(ObserveFeature.builder()

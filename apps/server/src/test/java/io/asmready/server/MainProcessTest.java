@@ -1,0 +1,135 @@
+package io.asmready.server;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
+
+/**
+ * helloserver as a process, the way a container runs it: environment overrides, the start-up line, a request log
+ * record on stdout, a silent client cut by the idle timeout, SIGTERM handled by the graceful path, and a bad
+ * setting refused with one line.
+ */
+class MainProcessTest {
+    private static final Duration START = Duration.ofSeconds(60);
+    private static final Pattern LISTENING = Pattern.compile("Starting server\\.\\.\\. listening on http://[^:]+:(\\d+)/");
+    /** JVM exit status after SIGTERM once the shutdown hooks have run (128 + 15). */
+    private static final int SIGTERM_EXIT = 143;
+
+    private Process process;
+    private final List<String> stdout = new CopyOnWriteArrayList<>();
+    private final List<String> stderr = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void killLeftovers() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void servesLogsCutsSilentClientsAndStopsGracefullyOnSigterm() throws Exception {
+        start(Map.of("PORT", "0",
+                     "HOST", "127.0.0.1",
+                     "LOG_REQUESTS", "true",
+                     "SHUTDOWN_GRACE_SECONDS", "5",
+                     // Helidon's own env mapping, for the silent-client case below.
+                     "SERVER_IDLE_DASH_CONNECTION_DASH_TIMEOUT", "PT1S",
+                     "SERVER_IDLE_DASH_CONNECTION_DASH_PERIOD", "PT0.2S"));
+        String startLine = awaitLine(stdout, "Starting server...", START);
+        Matcher matcher = LISTENING.matcher(startLine);
+        assertThat(startLine, matcher.find(), is(true));
+        int port = Integer.parseInt(matcher.group(1));
+
+        String response = RawHttp.exchange(port, RawHttp.get("/from/process?q=1"));
+        assertThat(response, startsWith("HTTP/1.1 200"));
+        assertThat(RawHttp.body(response), is("Hello World! /from/process?q=1"));
+        awaitLine(stdout, "GET /from/process?q=1 headers: {", START);
+
+        try (Socket silent = RawHttp.open(port)) {
+            assertThat("server closed a connection that never sent a byte", RawHttp.closedByServer(silent), is(true));
+        }
+
+        // SIGTERM through the handle: Process.destroy() would also close our end of stdout and lose the last lines.
+        assertThat(process.toHandle().destroy(), is(true));
+        assertThat("exited after SIGTERM", process.waitFor(START.toSeconds(), TimeUnit.SECONDS), is(true));
+        assertThat(process.exitValue(), is(SIGTERM_EXIT));
+        awaitStreamsClosed();
+        // Logged from the shutdown hook, while the JDK's own hook would reset java.util.logging.
+        awaitLine(stdout, "Stopping server: readiness DOWN", Duration.ZERO);
+        awaitLine(stdout, "Server stopped in", Duration.ZERO);
+    }
+
+    @Test
+    void badSettingStopsWithOneLineAndNonZeroExit() throws Exception {
+        start(Map.of("PORT", "eighty"));
+        assertThat(process.waitFor(START.toSeconds(), TimeUnit.SECONDS), is(true));
+        assertThat(process.exitValue(), is(1));
+        awaitStreamsClosed();
+        assertThat(stderr, contains("helloserver: invalid configuration: server.port (env PORT) must be an integer "
+                                            + "from 0 to 65535, got 'eighty'"));
+    }
+
+    private void start(Map<String, String> env) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+                                                    Main.class.getName());
+        builder.environment().keySet().removeIf(name -> name.equals("PORT") || name.equals("HOST")
+                || name.equals("LOG_REQUESTS") || name.equals("SHUTDOWN_GRACE_SECONDS") || name.startsWith("SERVER_"));
+        builder.environment().putAll(env);
+        process = builder.start();
+        collect(process.getInputStream(), stdout, "stdout");
+        collect(process.getErrorStream(), stderr, "stderr");
+    }
+
+    private final List<Thread> readers = new CopyOnWriteArrayList<>();
+
+    private void collect(InputStream stream, List<String> lines, String name) {
+        readers.add(Thread.ofVirtual().name("helloserver-" + name).start(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException ignored) {
+                // process gone
+            }
+        }));
+    }
+
+    private void awaitStreamsClosed() throws InterruptedException {
+        for (Thread reader : readers) {
+            assertThat("output stream closed", reader.join(START), is(true));
+        }
+    }
+
+    private static String awaitLine(List<String> lines, String fragment, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        do {
+            for (String line : lines) {
+                if (line.contains(fragment)) {
+                    return line;
+                }
+            }
+            Thread.sleep(20);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("no line with '" + fragment + "' within " + timeout + "; output: " + lines);
+    }
+}

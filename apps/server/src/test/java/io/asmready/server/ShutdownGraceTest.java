@@ -1,0 +1,82 @@
+package io.asmready.server;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import io.asmready.server.config.Settings;
+import io.asmready.server.lifecycle.GracefulShutdown;
+import io.asmready.server.lifecycle.Readiness;
+import io.asmready.server.requestlog.RequestLog;
+
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpRoute;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+
+/**
+ * A request that never finishes cannot hold the stop past the grace period (SHUTDOWN_GRACE_SECONDS).
+ */
+@ServerTest
+class ShutdownGraceTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Settings SETTINGS = Settings.from(Settings.load(Map.of("SHUTDOWN_GRACE_SECONDS", "1")));
+    private static final Readiness READINESS = new Readiness();
+    private static final CountDownLatch ARRIVED = new CountDownLatch(1);
+    private static final CountDownLatch NEVER = new CountDownLatch(1);
+    private static final ExecutorService CLIENTS = Executors.newVirtualThreadPerTaskExecutor();
+
+    private final WebServer server;
+
+    ShutdownGraceTest(WebServer server) {
+        this.server = server;
+    }
+
+    @SetUpServer
+    static void server(WebServerConfig.Builder server) {
+        Main.server(server, SETTINGS, READINESS);
+    }
+
+    @SetUpRoute
+    static void routing(HttpRouting.Builder routing) {
+        routing.get("/test/hung", (req, res) -> {
+            ARRIVED.countDown();
+            NEVER.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+            res.send("too late");
+        });
+        Main.routing(routing, RequestLog.off());
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        NEVER.countDown();
+        CLIENTS.shutdownNow();
+    }
+
+    @Test
+    void stopEndsAtTheGracePeriodEvenWithAHungRequest() throws Exception {
+        int port = server.port();
+        Future<String> hung = CLIENTS.submit(() -> RawHttp.exchange(port, RawHttp.get("/test/hung")));
+        assertThat(ARRIVED.await(WAIT.toSeconds(), TimeUnit.SECONDS), is(true));
+
+        new GracefulShutdown(server, READINESS, RequestLog.off(), SETTINGS.shutdownGrace()).run();
+
+        // Returning at all is the point: the hung handler would have kept the server up for a minute.
+        assertThat(NEVER.getCount(), is(1L));
+        assertThat(server.isRunning(), is(false));
+        assertThat(hung.get(WAIT.toSeconds(), TimeUnit.SECONDS), not(startsWith("HTTP/1.1 200")));
+    }
+}
