@@ -56,6 +56,7 @@ public final class Main {
     private static void start() {
         Config config = Settings.load(System.getenv());
         Settings settings = Settings.from(config);
+        String host = config.get("server.host").asString().orElse("0.0.0.0");
         Config.global(config);
 
         Readiness readiness = new Readiness();
@@ -65,12 +66,16 @@ public final class Main {
         WebServer server = builder.routing(routing -> routing(routing, requestLog))
                 .build()
                 .start();
+        if (!server.isRunning()) {
+            // Helidon logs the cause (address in use, permission) and returns instead of throwing.
+            exit("cannot listen on " + host + ":" + settings.port() + " (cause logged above)");
+        }
 
         GracefulShutdown shutdown = new GracefulShutdown(server, readiness, requestLog, settings.shutdownGrace());
         Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "graceful-shutdown"));
-        Logger.getLogger(Main.class.getName()).info(() -> "Starting server... listening on http://" + config.get("server.host").asString().orElse("")
-                + ":" + server.port() + "/ (request log " + (settings.logRequests() ? "on" : "off")
-                + ", serving " + sinceJvmStart() + " ms after JVM start)");
+        Logger.getLogger(Main.class.getName()).info(() -> "Starting server... listening on http://" + host + ":"
+                + server.port() + "/ (request log " + (settings.logRequests() ? "on" : "off") + ", serving "
+                + sinceJvmStart() + " ms after JVM start)");
     }
 
     /**

@@ -4,6 +4,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -85,6 +87,18 @@ class MainProcessTest {
         awaitStreamsClosed();
         assertThat(stderr, contains("helloserver: invalid configuration: server.port (env PORT) must be an integer "
                                             + "from 0 to 65535, got 'eighty'"));
+    }
+
+    @Test
+    void portInUseStopsWithOneLineAndNonZeroExit() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            start(Map.of("PORT", String.valueOf(taken.getLocalPort()), "HOST", "127.0.0.1"));
+            assertThat(process.waitFor(START.toSeconds(), TimeUnit.SECONDS), is(true));
+            assertThat(process.exitValue(), is(1));
+            awaitStreamsClosed();
+            assertThat(stderr.getLast(), is("helloserver: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                                                    + " (cause logged above)"));
+        }
     }
 
     private void start(Map<String, String> env) throws IOException {
