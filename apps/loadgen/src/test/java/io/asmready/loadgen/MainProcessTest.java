@@ -1,0 +1,116 @@
+package io.asmready.loadgen;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import io.asmready.server.HelloRouting;
+
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpRoute;
+import org.junit.jupiter.api.Test;
+
+import static io.asmready.loadgen.Matches.pattern;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+
+/** The real process: environment in, exit status and printed lines out, SIGTERM handled. */
+@ServerTest
+class MainProcessTest {
+    private final URI helloserver;
+
+    MainProcessTest(URI uri) {
+        this.helloserver = uri;
+    }
+
+    @SetUpRoute
+    static void routing(HttpRouting.Builder routing) {
+        HelloRouting.routing(routing);
+    }
+
+    @Test
+    void aMissingVariableGivesTheOriginalsLineAndStatus1() throws Exception {
+        Run run = Run.start(Map.of("REQUESTS_PER_SECOND", "5"));
+        assertThat(run.awaitExit(), is(1));
+        assertThat(run.lines, contains("SERVER_ADDR env variable is not defined"));
+    }
+
+    @Test
+    void anInvalidValueGivesOneLineAndNoStackTrace() throws Exception {
+        Run run = Run.start(Map.of("SERVER_ADDR", helloserver.toString(), "REQUESTS_PER_SECOND", "fast"));
+        assertThat(run.awaitExit(), is(2));
+        assertThat(run.lines, contains("Invalid REQUESTS_PER_SECOND=\"fast\": expected a positive integer (1 to 1000000)"));
+    }
+
+    @Test
+    void sigtermStopsTheRunPrintsTheSummaryAndExits0() throws Exception {
+        Run run = Run.start(Map.of("SERVER_ADDR", helloserver.toString(), "REQUESTS_PER_SECOND", "20", "PORT", "0"));
+        Await.until("a completion line", () -> run.lines.stream().anyMatch(l -> l.matches("[1-9]\\d* request\\(s\\) complete to .*")),
+                    run.lines::toString);
+
+        // SIGTERM through the handle: Process.destroy() would also close our end of its output pipe.
+        run.process.toHandle().destroy();
+
+        assertThat(run.awaitExit(), is(0));
+        assertThat(run.lines, hasItem(pattern("Summary: sent=\\d+ completed=\\d+ failed=0 rate=\\d+\\.\\d/s p50=.*")));
+        assertThat(run.lines.getLast(), pattern("Summary: .*"));
+    }
+
+    @Test
+    void aTimedRunEndsByItselfWithStatus0() throws Exception {
+        Run run = Run.start(Map.of("SERVER_ADDR", helloserver.toString(), "REQUESTS_PER_SECOND", "10",
+                                   "DURATION_SECONDS", "1", "PORT", "0"));
+        assertThat(run.awaitExit(), is(0));
+        assertThat(run.lines, hasItem(pattern("🚀 Starting loadgen: .*")));
+        assertThat(run.lines.getLast(), pattern("Summary: sent=10 completed=10 failed=0 rate=10\\.0/s .*"));
+    }
+
+    /** The loadgen's Main in a JVM of its own, on this test's classpath, stdout and stderr merged. */
+    private record Run(Process process, List<String> lines, Thread reader) {
+        static Run start(Map<String, String> env) throws IOException {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                                                        Main.class.getName())
+                    .redirectErrorStream(true);
+            builder.environment().keySet().removeIf(name -> name.equals("SERVER_ADDR") || name.equals("PORT")
+                    || name.startsWith("REQUESTS_") || name.endsWith("_SECONDS") || name.endsWith("_MS")
+                    || name.equals("MAX_IN_FLIGHT") || name.equals("JAVA_TOOL_OPTIONS"));
+            builder.environment().putAll(env);
+            Process process = builder.start();
+            List<String> lines = new CopyOnWriteArrayList<>();
+            Thread reader = Thread.ofPlatform().daemon(true).start(() -> {
+                try (BufferedReader in = new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line = in.readLine(); line != null; line = in.readLine()) {
+                        // Helidon's own log records (stderr) are not part of the contract under test.
+                        if (!line.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3} [A-Z]+ .*")) {
+                            lines.add(line);
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            return new Run(process, lines, reader);
+        }
+
+        int awaitExit() throws InterruptedException {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("loadgen did not exit; printed " + lines);
+            }
+            reader.join(TimeUnit.SECONDS.toMillis(10));
+            return process.exitValue();
+        }
+    }
+}
