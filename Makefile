@@ -7,10 +7,10 @@ MVN := tools/mvn
 
 # --- Settings a user changes (environment or `make VAR=value`); defaults live in the scripts ---
 # PROJECT_ID (default: gcloud's current project)  REGION=us-central1  ZONE=$REGION-a  CLUSTER=asm-ready
-# MACHINE_TYPE=e2-standard-4  NUM_NODES=4  REGISTRY=$REGION-docker.pkg.dev/$PROJECT_ID/asm-ready
+# MACHINE_TYPE=e2-standard-4  NUM_NODES=4  MIN_NODES/MAX_NODES (node autoscaling)  REGISTRY=$REGION-docker.pkg.dev/$PROJECT_ID/asm-ready
 # TAG=<version>-<git rev>  BASE_IMAGE=<Java 25 JRE image>  MESH=managed|none  ISTIO_REV=<revision>
 # YES=1 (no prompts)  DELETE_REGISTRY=1  RPS=5 (make run's rate)  SCHEMAS_DIR=<pinned schemas>
-export PROJECT_ID REGION ZONE CLUSTER MACHINE_TYPE NUM_NODES REGISTRY TAG BASE_IMAGE MESH ISTIO_REV \
+export PROJECT_ID REGION ZONE CLUSTER MACHINE_TYPE NUM_NODES MIN_NODES MAX_NODES REGISTRY TAG BASE_IMAGE MESH ISTIO_REV \
        YES DELETE_REGISTRY RPS SCHEMAS_DIR
 
 .PHONY: help

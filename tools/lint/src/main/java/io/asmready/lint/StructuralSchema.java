@@ -86,9 +86,10 @@ final class StructuralSchema {
         if (!properties.has("kind")) {
             properties.putObject("kind").put("type", "string");
         }
-        if (!properties.has("metadata")) {
-            properties.putObject("metadata").put("type", "object").put("x-kubernetes-preserve-unknown-fields", true);
-        }
+        // Always open, even where a CRD declares `metadata: {type: object}` (Argo CD's do): the API
+        // server never applies a CRD's schema to ObjectMeta, it checks ObjectMeta itself, as
+        // CrdValidator does through fabric8. Closing it would reject every name and namespace.
+        properties.putObject("metadata").put("type", "object").put("x-kubernetes-preserve-unknown-fields", true);
         if (!schema.has("type")) {
             schema.set("type", NODES.stringNode("object"));
         }

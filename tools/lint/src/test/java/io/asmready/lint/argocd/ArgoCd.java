@@ -1,8 +1,5 @@
 package io.asmready.lint.argocd;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +13,6 @@ import io.asmready.lint.Schemas;
 import io.asmready.lint.Settings;
 import io.asmready.lint.Yaml;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What the Argo CD checks share: argocd/ rendered as `make cluster` applies it, the pinned Argo CD
@@ -45,37 +41,11 @@ final class ArgoCd {
 
     static synchronized CrdValidator crds() {
         if (crds == null) {
-            crds = CrdValidator.fromFiles(openMetadata(Schemas.require("argocd/application-crd.yaml")),
-                    openMetadata(Schemas.require("argocd/appproject-crd.yaml")),
-                    openMetadata(Schemas.require("argocd/applicationset-crd.yaml")));
+            crds = CrdValidator.fromFiles(Schemas.require("argocd/application-crd.yaml"),
+                    Schemas.require("argocd/appproject-crd.yaml"),
+                    Schemas.require("argocd/applicationset-crd.yaml"));
         }
         return crds;
-    }
-
-    /**
-     * A temporary copy of a CRD file whose root {@code metadata} schema is left open. Argo CD's CRDs
-     * declare {@code metadata: {type: object}}, which the API server never applies to metadata (it
-     * validates ObjectMeta itself, as CrdValidator does through fabric8), but which the strict schema
-     * would turn into "no field allowed". Drop this once StructuralSchema opens the root metadata.
-     */
-    private static Path openMetadata(Path crdFile) {
-        StringBuilder out = new StringBuilder();
-        for (JsonNode document : Yaml.readAll(crdFile)) {
-            for (JsonNode version : document.path("spec").path("versions").values()) {
-                JsonNode properties = version.path("schema").path("openAPIV3Schema").path("properties");
-                if (properties instanceof ObjectNode props && props.has("metadata")) {
-                    props.putObject("metadata").put("type", "object").put("x-kubernetes-preserve-unknown-fields", true);
-                }
-            }
-            out.append("---\n").append(Yaml.mapper().writeValueAsString(document));
-        }
-        try {
-            Path copy = Files.createTempFile("argocd-crd", ".yaml");
-            copy.toFile().deleteOnExit();
-            return Files.writeString(copy, out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     static synchronized KindScope scopes() {
