@@ -13,7 +13,6 @@ H_SERVER_JAR=$H_ROOT/apps/server/target/helloserver.jar
 H_LOADGEN_JAR=$H_ROOT/apps/loadgen/target/loadgen.jar
 H_DIR=""            # scratch directory: configs, logs, cache files
 H_PIDS=()           # every process started through the harness
-H_PORTS=" "         # ports handed out in this run (ss does not see them until they listen)
 H_NCPU=$(nproc 2>/dev/null || echo 1)
 H_KEEP=${H_KEEP:-0} # 1: keep the scratch directory even on success
 declare -A H_NGINX_PORT=() H_NGINX_MODE=() H_NGINX_BACKENDS=() H_NGINX_PID=()
@@ -98,13 +97,18 @@ h_wait_exit() { # $1 = pid, $2 = deadline in seconds; false when it is still run
   done
 }
 
-h_port() { # prints a loopback TCP port that nothing listens on and this run has not handed out
-  local port i
+h_port() { # prints a loopback TCP port that no socket uses and this run has not handed out
+  # Below the kernel's ephemeral range: a client socket (wrk, loadgen, curl) may hold any port in
+  # that range, and a server could then fail to bind.
+  local port lo hi base span
+  read -r lo hi </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || { lo=32768 hi=60999; }
+  if [ "$lo" -gt 12000 ]; then base=10000 span=$((lo - 10000)); else base=$((hi + 1)) span=$((65000 - hi)); fi
   for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 30000))
-    case "$H_PORTS" in *" $port "*) continue ;; esac
-    if ! ss -Htln "sport = :$port" 2>/dev/null | grep -q .; then
-      H_PORTS+="$port "
+    port=$((base + RANDOM % span))
+    # Handed-out ports go to a file: h_port mostly runs in $(...), whose variables do not come back.
+    grep -qx "$port" "$H_DIR/ports" 2>/dev/null && continue
+    if ! ss -Htan "( sport = :$port or dport = :$port )" 2>/dev/null | grep -q .; then
+      echo "$port" >>"$H_DIR/ports"
       echo "$port"
       return 0
     fi
