@@ -84,6 +84,12 @@ class BadInputTest {
     }
 
     @Test
+    void bodyLargerThanThePayloadLimit() throws IOException {
+        String request = "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10000000\r\n\r\n" + "x".repeat(1024);
+        assertThat(RawHttp.exchange(port, request), startsWith("HTTP/1.1 413"));
+    }
+
+    @Test
     void controlCharacterInTarget() throws IOException {
         assertRejected(RawHttp.exchange(port, RawHttp.get("/a\u0001b")));
     }
