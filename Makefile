@@ -9,9 +9,10 @@ MVN := tools/mvn
 # PROJECT_ID (default: gcloud's current project)  REGION=us-central1  ZONE=$REGION-a  CLUSTER=asm-ready
 # MACHINE_TYPE=e2-standard-4  NUM_NODES=4  MIN_NODES/MAX_NODES (node autoscaling)  REGISTRY=$REGION-docker.pkg.dev/$PROJECT_ID/asm-ready
 # TAG=<version>-<git rev>  BASE_IMAGE=<Java 25 JRE image>  MESH=managed|none  ISTIO_REV=<revision>
+# AOT=1 (images carry a trained Java AOT cache; needs podman)  REVISION=<git rev for the OCI label>
 # YES=1 (no prompts)  DELETE_REGISTRY=1  RPS=5 (make run's rate)  SCHEMAS_DIR=<pinned schemas>
 export PROJECT_ID REGION ZONE CLUSTER MACHINE_TYPE NUM_NODES MIN_NODES MAX_NODES REGISTRY TAG BASE_IMAGE MESH ISTIO_REV \
-       YES DELETE_REGISTRY RPS SCHEMAS_DIR
+       YES DELETE_REGISTRY RPS SCHEMAS_DIR AOT REVISION
 
 .PHONY: help
 help: ## List the targets (this text)
@@ -67,7 +68,8 @@ push: ## Push both images to REGISTRY (Artifact Registry by default) tagged TAG
 .PHONY: dev
 dev: ## skaffold dev against your current kube context (namespace asm-ready-dev)
 	@command -v skaffold >/dev/null || { echo "error: skaffold is not installed; see https://skaffold.dev/docs/install/" >&2; exit 1; }
-	skaffold dev $(SKAFFOLD_FLAGS)
+	@# Skaffold's Jib builder runs ./mvnw with the caller's JAVA_HOME: give it a JDK 21+.
+	JAVA_HOME=$$(tools/find-jdk) skaffold dev $(SKAFFOLD_FLAGS)
 
 ##@ Cluster (GKE + Argo CD + Cloud Service Mesh)
 .PHONY: cluster mesh verify status release clean
