@@ -160,8 +160,10 @@ h_reap() { # $1 = pid of an exited child; sets H_STATUS to its exit status (137 
   { wait "$1"; } 2>/dev/null || H_STATUS=$?
 }
 
-h_loadgen_runnable() { # loadgen.jar exists and names a Main-Class (it may still be a skeleton)
-  [ -f "$H_LOADGEN_JAR" ] && unzip -p "$H_LOADGEN_JAR" META-INF/MANIFEST.MF 2>/dev/null | grep -q '^Main-Class:'
+h_loadgen_runnable() { # loadgen.jar exists (unzip, to look for its Main-Class, may be missing)
+  [ -f "$H_LOADGEN_JAR" ] || return 1
+  command -v unzip >/dev/null 2>&1 || return 0
+  unzip -p "$H_LOADGEN_JAR" META-INF/MANIFEST.MF 2>/dev/null | grep -q '^Main-Class:'
 }
 
 # Starts a process in the background with its output in $H_DIR/<name>.log and records its pid.
@@ -203,7 +205,8 @@ h_container_jvm_flags() {
   [ -n "${flags// /}" ] || flags="-XX:MaxRAMPercentage=75"
   case $mem in *[gG]) mib=$((${mem%[gG]} * 1024)) ;; *[mM]) mib=${mem%[mM]} ;; *) mib=$((mem / 1048576)) ;; esac
   [ "$mib" -ge 1792 ] || gc="-XX:+UseSerialGC "
-  echo "-XX:MaxRAM=$mem $gc${flags% }"
+  # H_JVM_EXTRA: flags to try on top (the last one wins), e.g. H_JVM_EXTRA=-XX:MaxRAMPercentage=50
+  echo "-XX:MaxRAM=$mem $gc${flags% }${H_JVM_EXTRA:+ $H_JVM_EXTRA}"
 }
 
 # Starts helloserver on 127.0.0.1:$2. Usage: h_start_server NAME PORT CPU [VAR=value ...]
@@ -342,6 +345,7 @@ h_nginx_set_backends() {
 # --- measuring -------------------------------------------------------------------------------
 
 h_rss_kb() { awk '/^VmRSS:/ { print $2 }' /proc/"$1"/status 2>/dev/null || echo 0; }
+h_rss_anon_kb() { awk '/^RssAnon:/ { print $2 }' /proc/"$1"/status 2>/dev/null || echo 0; } # not file-backed
 h_hwm_kb() { awk '/^VmHWM:/ { print $2 }' /proc/"$1"/status 2>/dev/null || echo 0; }
 # CPU time (user + system) in clock ticks; the command name may hold spaces, so cut after ")".
 h_cpu_ticks() { sed 's/^.*) //' /proc/"$1"/stat 2>/dev/null | awk '{ print $12 + $13 }'; }
