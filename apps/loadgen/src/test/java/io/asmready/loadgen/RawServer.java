@@ -21,7 +21,11 @@ public final class RawServer implements AutoCloseable {
         /** Reads the request and resets the connection. */
         RESET,
         /** Answers with something that is not HTTP. */
-        GARBAGE
+        GARBAGE,
+        /** Answers every request on the connection with 200, keeping it alive. */
+        KEEP_ALIVE,
+        /** Answers one request with 200 and keep-alive, then closes the connection as if it had idled out. */
+        ONE_AND_CLOSE
     }
 
     private final Behaviour behaviour;
@@ -65,6 +69,10 @@ public final class RawServer implements AutoCloseable {
             if (behaviour == Behaviour.SILENT) {
                 return;
             }
+            if (behaviour == Behaviour.KEEP_ALIVE || behaviour == Behaviour.ONE_AND_CLOSE) {
+                answerOk(connection);
+                return;
+            }
             connection.getInputStream().read(new byte[4096]);
             switch (behaviour) {
             case HANG_UP -> connection.close();
@@ -80,6 +88,25 @@ public final class RawServer implements AutoCloseable {
             }
         } catch (IOException ignored) {
             // The client gave up first; nothing to misbehave on.
+        }
+    }
+
+    private void answerOk(Socket connection) throws IOException {
+        var in = connection.getInputStream();
+        var out = connection.getOutputStream();
+        int matched = 0;
+        // Requests here are GETs without a body: one ends at the blank line after its headers.
+        for (int b = in.read(); b >= 0; b = in.read()) {
+            matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+            if (matched == 4) {
+                matched = 0;
+                out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                if (behaviour == Behaviour.ONE_AND_CLOSE) {
+                    connection.close();
+                    return;
+                }
+            }
         }
     }
 
