@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.asmready.lint.Manifests;
@@ -62,6 +64,17 @@ class ArgoCdSettingsTest {
                         file + " names a repository; only settings.env may");
             }
         }
+    }
+
+    @Test
+    void theImagesNameTheRepositoryArgoCdSyncsFrom() throws IOException {
+        // The OCI source label (root POM image.source) is a Maven property, so it cannot read settings.env;
+        // a fork that moves only one of the two would ship images pointing at someone else's code.
+        String page = settings().get("REPO_URL").replaceFirst("\\.git$", "");
+        Matcher source = Pattern.compile("<image\\.source>([^<]*)</image\\.source>")
+                .matcher(Files.readString(Settings.path("pom.xml")));
+        assertTrue(source.find(), "pom.xml has no <image.source> property");
+        assertEquals(page, source.group(1), "pom.xml <image.source> must be argocd/settings.env REPO_URL without .git");
     }
 
     @Test
