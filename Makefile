@@ -58,7 +58,7 @@ clean-build: ## Remove build output (target/ folders)
 
 ##@ Images
 .PHONY: images push
-images: ## Build both images as tarballs under apps/*/target (no daemon, no registry); BASE_IMAGE=...
+images: ## Build both images as tarballs under apps/*/target (no daemon; BASE_IMAGE=tarball: no registry either)
 	@tools/images tar
 
 push: ## Push both images to REGISTRY (Artifact Registry by default) tagged TAG
