@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The shared settings of the root POM ({@code asmready.*}), which surefire passes to every test as
+ * The shared settings of the root POM ({@code asmready.*}, {@code image.user}), which surefire passes to every test as
  * system properties. Checks compare YAML against these, never against literals, so a change in the
  * POM is tested for agreement everywhere at once.
  */

@@ -24,7 +24,7 @@ public final class ClusterChecks {
             "model", "crd", "unknown-kind", "namespace",
             "labels", "stable-selector", "selector-matches", "service-per-workload",
             "port-name", "app-protocol", "target-port", "reserved-port", "container-port",
-            "uid-1337", "run-as-non-root", "read-only-root", "tmp-volume", "drop-all", "privilege-escalation",
+            "uid-1337", "run-as-user", "run-as-non-root", "read-only-root", "tmp-volume", "drop-all", "privilege-escalation",
             "seccomp", "service-account", "service-account-token", "resources",
             "probes", "prestop", "grace-period", "image", "loadgen-target",
             "injection-label", "mesh-objects", "sync-wave", "mesh-selector", "mtls-strict", "plaintext-exception",

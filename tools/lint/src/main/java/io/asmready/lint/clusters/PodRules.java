@@ -63,6 +63,7 @@ final class PodRules {
                     out.add(new Violation("uid-1337", where + ": runs as UID/GID 1337, the mesh proxy's; its traffic "
                             + "would bypass the sidecar"));
                 }
+                runAsUser(where, podSecurity, security, out);
                 hardening(where, pod, podSecurity, security, container, out);
                 port(where, container, out);
                 probes(where, container, out);
@@ -110,6 +111,21 @@ final class PodRules {
             out.add(new Violation("grace-period", id + ": terminationGracePeriodSeconds " + (actual == null ? "unset (30)" : actual)
                     + " < preStop pause " + pause + " + shutdown grace " + grace + " + margin " + GRACE_MARGIN_SECONDS
                     + " = " + needed + "; the kubelet would kill requests still in flight"));
+        }
+    }
+
+    /**
+     * The UID a container runs as must be the image's user (root POM image.user, Jib's container.user):
+     * the image's home and files belong to it, and another UID runs, unnoticed, as a user the image
+     * never had.
+     */
+    private static void runAsUser(String where, PodSecurityContext podSecurity, SecurityContext security,
+                                  List<Violation> out) {
+        long expected = Settings.getInt("image.user");
+        Long uid = security.getRunAsUser() != null ? security.getRunAsUser() : podSecurity.getRunAsUser();
+        if (!Objects.equals(uid, expected)) {
+            out.add(new Violation("run-as-user", where + ": runAsUser is " + uid + "; expected image.user=" + expected
+                    + ", the user the image is built for"));
         }
     }
 
