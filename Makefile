@@ -32,8 +32,9 @@ run-loadgen: build ## Run loadgen alone (SERVER_ADDR, REQUESTS_PER_SECOND, PORT=
 build: ## Compile and package both services (tests skipped)
 	@$(MVN) -q package -DskipTests
 
-test: ## The whole test suite: unit, manifests, Makefile logic, images end to end, quick drills
+test: ## The whole test suite: unit, manifests, make run, Makefile logic, images end to end, quick drills
 	@$(MVN) verify
+	@tools/run-local-test
 	@tools/cluster/test
 	@tools/e2e/run
 	@tools/drills/run quick
