@@ -215,7 +215,7 @@ h_start_server() {
   local name=$1 port=$2 cpu=$3; shift 3
   local java; java=$(h_java)
   # shellcheck disable=SC2086
-  h_spawn "$name" "$cpu" PORT="$port" HOST=127.0.0.1 SERVER_PORT="$port" SERVER_HOST=127.0.0.1 "$@" -- \
+  h_spawn "$name" "$cpu" PORT="$port" HOST=127.0.0.1 "$@" -- \
     "$java" ${H_SERVER_JVM:-} -jar "$H_SERVER_JAR"
 }
 
