@@ -195,17 +195,17 @@ h_stamp() { # prefixes each line with the wall clock, so drills can time what a 
 # JVM flags of the server's container: the <jvmFlag>s of the Jib configuration in the poms (the
 # images issue owns them) or, when there are none, the documented default; plus what the JVM would
 # see inside a pod with a 256 MiB memory limit. MaxRAM makes heap ergonomics use the limit
-# (MaxRAMPercentage=75 -> 192 MiB heap). Below 1792 MiB of memory the JVM does not count the machine
+# (MaxRAMPercentage=50 -> 128 MiB heap). Below 1792 MiB of memory the JVM does not count the machine
 # as "server class" and picks the Serial GC; MaxRAM does not change that choice, so it is made
 # explicit here (H_CONTAINER_MEMORY=2g, for example, drops it).
 h_container_jvm_flags() {
   local flags mem=${H_CONTAINER_MEMORY:-256m} mib gc=""
   flags=$(sed -n 's:.*<jvmFlag>\(.*\)</jvmFlag>.*:\1:p' "$H_ROOT/apps/server/pom.xml" "$H_ROOT/pom.xml" 2>/dev/null |
           grep -v 'AOTCache' | tr '\n' ' ')
-  [ -n "${flags// /}" ] || flags="-XX:MaxRAMPercentage=75"
+  [ -n "${flags// /}" ] || flags="-XX:MaxRAMPercentage=50"
   case $mem in *[gG]) mib=$((${mem%[gG]} * 1024)) ;; *[mM]) mib=${mem%[mM]} ;; *) mib=$((mem / 1048576)) ;; esac
   [ "$mib" -ge 1792 ] || gc="-XX:+UseSerialGC "
-  # H_JVM_EXTRA: flags to try on top (the last one wins), e.g. H_JVM_EXTRA=-XX:MaxRAMPercentage=50
+  # H_JVM_EXTRA: flags to try on top (the last one wins), e.g. H_JVM_EXTRA=-XX:MaxRAMPercentage=40
   echo "-XX:MaxRAM=$mem $gc${flags% }${H_JVM_EXTRA:+ $H_JVM_EXTRA}"
 }
 
