@@ -381,7 +381,6 @@ gcloud container fleet memberships delete asm-ready --location=us-central1 --pro
 }
 
 @test "release works on the real clusters/asm-ready/kustomization.yaml" {
-  [ -f "$SRC/clusters/asm-ready/kustomization.yaml" ] || skip "clusters/asm-ready has not landed"
   cp "$SRC/clusters/asm-ready/kustomization.yaml" "$REPO/clusters/asm-ready/kustomization.yaml"
   run_cluster REGISTRY=r.example/p TAG=9.9.9-abc release
   [ "$status" -eq 0 ]
@@ -394,4 +393,204 @@ gcloud container fleet memberships delete asm-ready --location=us-central1 --pro
   run_cluster deploy
   [ "$status" -eq 2 ]
   assert_contains "$output" "usage: cluster up|mesh|verify|status|release|clean"
+}
+
+# --- the script's gcloud and kubectl flags, against the real tools ------------------------------
+
+# Every subcommand tools/cluster/cluster calls, with every flag it passes there (as the script
+# writes it, long or short). The real tools' --help is checked against this table, and the script
+# against the table, so neither a new call nor a new flag can slip by. "kubectl options" holds
+# kubectl's global flags (`kubectl options` lists them; they go with any subcommand).
+cli_table() {
+  cat <<'EOF'
+gcloud config get-value|
+gcloud auth list|--filter --format
+gcloud projects describe|--format
+gcloud services enable|--project
+gcloud artifacts repositories describe|--location --project
+gcloud artifacts repositories create|--repository-format --location --description --project
+gcloud artifacts repositories delete|--location --project --quiet
+gcloud container clusters describe|--location --project --format
+gcloud container clusters create|--location --project --machine-type --num-nodes --release-channel --workload-pool --labels --enable-autoscaling --min-nodes --max-nodes
+gcloud container clusters get-credentials|--location --project
+gcloud container clusters delete|--location --project --quiet
+gcloud container fleet memberships describe|--location --project
+gcloud container fleet memberships register|--gke-cluster --location --enable-workload-identity --project
+gcloud container fleet memberships delete|--location --project --quiet
+gcloud container fleet mesh enable|--project
+gcloud container fleet mesh update|--management --memberships --location --project
+gcloud container fleet mesh describe|--project --format
+kubectl options|--context -n
+kubectl get|-o
+kubectl create namespace|
+kubectl apply|--server-side --force-conflicts -f -k
+kubectl wait|--for --timeout --all
+kubectl rollout status|--timeout
+kubectl rollout restart|
+kubectl patch|--type -p
+kubectl annotate|--overwrite
+kubectl logs|-c --tail
+kubectl delete|--ignore-not-found --all --wait --timeout
+kubectl run|--image --restart --rm --attach --quiet --labels --pod-running-timeout --env
+EOF
+}
+
+# row_flags KEY: the table's flags for that subcommand; false when the table has no such row.
+row_flags() { cli_table | awk -F'|' -v key="$1" '$1 == key { print $2; found = 1 } END { exit !found }'; }
+
+# One line per gcloud/kubectl call in the script, "<tool> <words after it>|<flags of the call>":
+# continuation lines joined, comments, single-quoted text and quoted flag values dropped, a call
+# cut at ||, &&, |, ; or ")". The flags of an array (flags=(...)) count for the call that expands it.
+script_calls() {
+  awk -v q="'" '
+    function flags_of(text,   n, t, j, out) {
+      n = split(text, t, /[ \t]+/)
+      out = ""
+      for (j = 1; j <= n; j++) {
+        if (match(t[j], /^--[a-z][a-z0-9-]*/)) out = out " " substr(t[j], 1, RLENGTH)
+        else if (t[j] ~ /^-[a-zA-Z]$/ || t[j] ~ /^-[a-zA-Z]=/) out = out " " substr(t[j], 1, 2)
+        else if (match(t[j], /:\+-[a-zA-Z]$/)) out = out " " substr(t[j], RSTART + 2)
+      }
+      return out
+    }
+    function emit(seg,   n, t, i, words, flags, name) {
+      if (match(seg, / (\|\||&&|\||;) |\)/)) seg = substr(seg, 1, RSTART - 1)
+      n = split(seg, t, /[ \t]+/)
+      words = (t[1] == "k") ? "kubectl" : t[1]
+      i = 2
+      while (words == "kubectl" && i <= n && (t[i] == "-n" || t[i] ~ /^--context/)) i += (t[i] == "-n") ? 2 : 1
+      while (i <= n && t[i] ~ /^[a-z][a-z-]*$/) words = words " " t[i++]
+      flags = flags_of(seg)
+      for (name in array) if (index(seg, "${" name "[@]}")) flags = flags array[name]
+      sub(/^ +/, "", flags)
+      print words "|" flags
+    }
+    /^[ \t]*#/ { next }
+    {
+      line = $0
+      if (sub(/\\$/, "", line)) { held = held line " "; next }
+      line = held line
+      held = ""
+      gsub(q "[^" q "]*" q, "Q", line)
+      gsub(/="[^"]*"/, "=D", line) # a quoted flag value may hold a ")" (--description)
+      if (in_array) {
+        array[current] = array[current] flags_of(line)
+        if (line ~ /^[ \t]*\)/) in_array = 0
+        next
+      }
+      if (match(line, /^[ \t]*(local +)?[A-Za-z_]+\+?=\(/)) {
+        current = substr(line, RSTART, RLENGTH)
+        sub(/\+?=\($/, "", current)
+        sub(/^[ \t]*(local +)?/, "", current)
+        array[current] = array[current] flags_of(substr(line, RSTART + RLENGTH))
+        in_array = (line ~ /\([ \t]*$/)
+        next
+      }
+      rest = line
+      while (match(rest, /(^[ \t]*|[$]\(|[;&|!{] +|(if|until|then|do) +)(gcloud|kubectl|k) /)) {
+        after = RSTART + RLENGTH # emit() matches too, so RSTART and RLENGTH are read first
+        tool = substr(rest, RSTART, RLENGTH - 1)
+        sub(/.*[^a-z]/, "", tool)
+        call = substr(rest, after - 1 - length(tool))
+        rest = substr(rest, after)
+        emit(call)
+      }
+    }' "$SRC/tools/cluster/cluster"
+}
+
+@test "the flag table names every gcloud/kubectl call of tools/cluster/cluster and every flag it passes there" {
+  local calls words flags key flag problems=() used=()
+  calls=$(script_calls)
+  while IFS='|' read -r words flags; do
+    # The longest leading words that name a row: "gcloud config get-value project" is get-value.
+    key=$words
+    [ "$words" != kubectl ] || key="kubectl options"
+    until row_flags "$key" >/dev/null || [[ $key != *" "* ]]; do key=${key% *}; done
+    if ! row_flags "$key" >/dev/null; then
+      problems+=("no row for the call '$words' (flags: $flags)")
+      continue
+    fi
+    used+=("$key")
+    for flag in $flags; do
+      if ! grep -qw -- "$flag" <<<"$(row_flags "$key")" &&
+        ! { [[ $key == kubectl* ]] && grep -qw -- "$flag" <<<"$(row_flags "kubectl options")"; }; then
+        problems+=("$flag of the call '$words' is not in the row '$key'")
+      fi
+    done
+  done <<<"$calls"
+  # Flags the call parsing above could miss (e.g. built up elsewhere): each must be in the table.
+  while read -r flag; do
+    cli_table | cut -d'|' -f2 | grep -qw -- "$flag" || problems+=("$flag is in the script but in no row of the table")
+  done < <(grep -v '^[[:space:]]*#' "$SRC/tools/cluster/cluster" | grep -v 'curl ' | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u)
+  # And no stale row: each is used by some call, which also proves the parsing found the calls.
+  while IFS='|' read -r key flags; do
+    printf '%s\n' "${used[@]}" | grep -qxF -- "$key" || problems+=("the row '$key' matches no call in the script")
+  done < <(cli_table)
+  if [ ${#problems[@]} -gt 0 ]; then
+    printf '%s\n' "${problems[@]}" "--- calls found:" "$calls" >&2
+    return 1
+  fi
+}
+
+# The flags a --help text defines: a definition is a line that starts with the flag
+# ("     --location=LOCATION", "    -o, --output='':", gcloud's "--[no-]enable-x") and is followed by
+# its description, indented deeper; an example or prose line that starts with a flag is not. Plus
+# the list gcloud gives under "These flags are available to all commands".
+help_flags() {
+  sed -e 's/\x1b\[[0-9;]*m//g' -e 's/\t/        /g' "$1" | awk '
+    function indent(text) { match(text, /^ */); return RLENGTH }
+    /These flags are available to all commands:/ { wide = 1 }
+    wide {
+      text = $0
+      while (match(text, /--[a-z][a-z0-9-]*/)) { print substr(text, RSTART, RLENGTH); text = substr(text, RSTART + RLENGTH) }
+      if ($0 ~ /\.[ \t]*$/ || $0 ~ /^[ \t]*$/) wide = 0
+      next
+    }
+    {
+      if (candidate != "" && $0 !~ /^[ \t]*$/ && indent($0) > candidate_indent) print candidate
+      candidate = ""
+      if ($0 !~ /\\[ \t]*$/ && match($0, /^ +(-[a-zA-Z], )?--(\[no-\])?[a-z][a-z0-9-]*/)) {
+        definition = substr($0, RSTART, RLENGTH)
+        sub(/^ +/, "", definition)
+        if (definition ~ /^-[a-zA-Z], /) { candidate = substr(definition, 1, 2) "\n"; definition = substr(definition, 5) }
+        sub(/\[no-\]/, "", definition)
+        candidate = candidate definition
+        candidate_indent = indent($0)
+      }
+    }' | sort -u
+}
+
+@test "every gcloud/kubectl flag in the table exists in the real tool's --help for that subcommand" {
+  if ! command -v gcloud >/dev/null 2>&1 || ! command -v kubectl >/dev/null 2>&1; then
+    skip "gcloud or kubectl is not installed, so the script's flags were not checked against their --help"
+  fi
+  # Offline and side-effect free: --help only, a throw-away gcloud configuration, no update check.
+  export CLOUDSDK_CONFIG=$BATS_TEST_TMPDIR/gcloud-config CLOUDSDK_CORE_DISABLE_PROMPTS=1 \
+    CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK=1 CLOUDSDK_CORE_DISABLE_USAGE_REPORTING=1
+  local key flags flag i=0 problems=() pids=()
+  local -a command
+  # In parallel: gcloud takes about a second to start, and there are many subcommands.
+  while IFS='|' read -r key flags; do
+    i=$((i + 1))
+    read -ra command <<<"$key"
+    [ "$key" = "kubectl options" ] || command+=(--help)
+    "${command[@]}" >"$BATS_TEST_TMPDIR/help-$i" 2>&1 </dev/null &
+    pids+=($!)
+  done < <(cli_table)
+  i=0
+  while IFS='|' read -r key flags; do
+    i=$((i + 1))
+    if ! wait "${pids[$((i - 1))]}"; then
+      problems+=("$key --help failed: $(head -n 1 "$BATS_TEST_TMPDIR/help-$i")")
+      continue
+    fi
+    help_flags "$BATS_TEST_TMPDIR/help-$i" >"$BATS_TEST_TMPDIR/flags-$i"
+    for flag in $flags; do
+      grep -qxF -- "$flag" "$BATS_TEST_TMPDIR/flags-$i" || problems+=("$key has no $flag in its --help")
+    done
+  done < <(cli_table)
+  if [ ${#problems[@]} -gt 0 ]; then
+    printf '%s\n' "${problems[@]}" >&2
+    return 1
+  fi
 }
