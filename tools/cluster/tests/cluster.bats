@@ -13,7 +13,7 @@ gcloud container clusters get-credentials asm-ready --location=us-central1-a --p
 kubectl create namespace argocd
 kubectl apply --server-side --force-conflicts -n argocd -f https://raw.githubusercontent.com/argoproj/argo-cd/$ARGOCD_VERSION/manifests/install.yaml
 kubectl apply -k REPO/argocd
-gcloud container fleet memberships register asm-ready --gke-cluster=us-central1-a/asm-ready --location=us-central1 --enable-workload-identity --project=demo-project
+gcloud container fleet memberships register asm-ready --gke-cluster=us-central1-a/asm-ready --enable-workload-identity --project=demo-project
 gcloud container fleet mesh enable --project=demo-project
 gcloud container fleet mesh update --management=automatic --memberships=asm-ready --location=us-central1 --project=demo-project
 gcloud container fleet mesh describe => ACTIVE
@@ -163,7 +163,7 @@ mesh_ready_cluster() {
   [ "$status" -eq 0 ]
   expected='gcloud container clusters get-credentials asm-ready --location=us-central1-a --project=demo-project
 gcloud services enable mesh.googleapis.com gkehub.googleapis.com --project=demo-project
-gcloud container fleet memberships register asm-ready --gke-cluster=us-central1-a/asm-ready --location=us-central1 --enable-workload-identity --project=demo-project
+gcloud container fleet memberships register asm-ready --gke-cluster=us-central1-a/asm-ready --enable-workload-identity --project=demo-project
 gcloud container fleet mesh enable --project=demo-project
 gcloud container fleet mesh update --management=automatic --memberships=asm-ready --location=us-central1 --project=demo-project
 gcloud container fleet mesh describe => ACTIVE
@@ -415,7 +415,7 @@ gcloud container clusters create|--location --project --machine-type --num-nodes
 gcloud container clusters get-credentials|--location --project
 gcloud container clusters delete|--location --project --quiet
 gcloud container fleet memberships describe|--location --project
-gcloud container fleet memberships register|--gke-cluster --location --enable-workload-identity --project
+gcloud container fleet memberships register|--gke-cluster --enable-workload-identity --project
 gcloud container fleet memberships delete|--location --project --quiet
 gcloud container fleet mesh enable|--project
 gcloud container fleet mesh update|--management --memberships --location --project
