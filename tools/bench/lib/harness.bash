@@ -193,7 +193,7 @@ h_stamp() { # prefixes each line with the wall clock, so drills can time what a 
 }
 
 # JVM flags of the server's container: the <jvmFlag>s of the Jib configuration in the poms (the
-# images issue owns them) or, when there are none, the documented default; plus what the JVM would
+# images issue owns them; none there is an error, never a guessed copy); plus what the JVM would
 # see inside a pod with a 256 MiB memory limit. MaxRAM makes heap ergonomics use the limit
 # (MaxRAMPercentage=50 -> 128 MiB heap). Below 1792 MiB of memory the JVM does not count the machine
 # as "server class" and picks the Serial GC; MaxRAM does not change that choice, so it is made
@@ -202,7 +202,7 @@ h_container_jvm_flags() {
   local flags mem=${H_CONTAINER_MEMORY:-256m} mib gc=""
   flags=$(sed -n 's:.*<jvmFlag>\(.*\)</jvmFlag>.*:\1:p' "$H_ROOT/apps/server/pom.xml" "$H_ROOT/pom.xml" 2>/dev/null |
           grep -v 'AOTCache' | tr '\n' ' ')
-  [ -n "${flags// /}" ] || flags="-XX:MaxRAMPercentage=50"
+  [ -n "${flags// /}" ] || h_die "no <jvmFlag> in the Jib configuration of pom.xml: the container's JVM flags are defined there"
   case $mem in *[gG]) mib=$((${mem%[gG]} * 1024)) ;; *[mM]) mib=${mem%[mM]} ;; *) mib=$((mem / 1048576)) ;; esac
   [ "$mib" -ge 1792 ] || gc="-XX:+UseSerialGC "
   # H_JVM_EXTRA: flags to try on top (the last one wins), e.g. H_JVM_EXTRA=-XX:MaxRAMPercentage=40

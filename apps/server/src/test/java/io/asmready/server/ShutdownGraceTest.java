@@ -24,7 +24,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.anyOf;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 
 /**
  * A request that never finishes cannot hold the stop past the grace period (SHUTDOWN_GRACE_SECONDS): the stop
@@ -80,7 +84,10 @@ class ShutdownGraceTest {
         // A stop that waited for the request would return only after the handler's minute, FINISHED set by then.
         assertThat("the stop returned while the hung request was still unfinished", FINISHED.get(), is(false));
         assertThat(server.isRunning(), is(false));
-        // The client learns it from the connection closing without an answer, not from the handler's late reply.
-        assertThat(hung.get(WAIT.toSeconds(), TimeUnit.SECONDS), is(""));
+        // The client never gets the handler's late reply: either the connection closes unanswered, or the
+        // interrupted handler's 500 gets out first (a race between the two that both mean "cut at the grace").
+        String answer = hung.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(answer, not(containsString("too late")));
+        assertThat(answer, anyOf(is(""), startsWith("HTTP/1.1 500")));
     }
 }
