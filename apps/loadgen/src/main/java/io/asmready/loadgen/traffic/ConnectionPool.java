@@ -2,6 +2,8 @@ package io.asmready.loadgen.traffic;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -18,6 +20,9 @@ import io.helidon.webclient.api.WebClient;
  * Last-in first-out keeps the working set as small as the concurrency really is; a connection that
  * has idled longer than {@code maxIdle} is closed instead of reused, before a server's keep-alive
  * timeout (commonly 5 s or more) can make it stale.
+ * <p>
+ * It also knows every connection still open, busy or idle, so that one watchdog can expire the
+ * exchanges past their deadline ({@link #expireDue(long)}).
  */
 final class ConnectionPool implements AutoCloseable {
     private static final List<String> HTTP1 = List.of("http/1.1");
@@ -26,8 +31,10 @@ final class ConnectionPool implements AutoCloseable {
     private final ConnectionKey key;
     private final int capacity;
     private final long maxIdleNanos;
-    private final ConcurrentLinkedDeque<Idle> idle = new ConcurrentLinkedDeque<>();
+    private final ConcurrentLinkedDeque<PooledConnection> idle = new ConcurrentLinkedDeque<>();
     private final AtomicInteger idleCount = new AtomicInteger();
+    // Every connection not yet closed, idle or busy: what the watchdog looks through.
+    private final Set<PooledConnection> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /**
@@ -42,44 +49,83 @@ final class ConnectionPool implements AutoCloseable {
     }
 
     /** The most recently released connection still fit for reuse, or {@code null} when there is none. */
-    TcpClientConnection reuse() {
-        for (Idle candidate = idle.pollFirst(); candidate != null; candidate = idle.pollFirst()) {
+    PooledConnection reuse() {
+        for (PooledConnection candidate = idle.pollFirst(); candidate != null; candidate = idle.pollFirst()) {
             idleCount.decrementAndGet();
-            if (System.nanoTime() - candidate.since() < maxIdleNanos && candidate.connection().isConnected()) {
-                return candidate.connection();
+            if (System.nanoTime() - candidate.idleSince() < maxIdleNanos && candidate.connection().isConnected()) {
+                return candidate;
             }
             candidate.connection().closeResource();
-            // Everything below has idled even longer: close it all now rather than one per request.
-            for (Idle older = idle.pollLast(); older != null; older = idle.pollLast()) {
-                idleCount.decrementAndGet();
-                older.connection().closeResource();
-            }
         }
         return null;
     }
 
     /** A new connection, connected (connect timeout applies); released into this pool when its exchange ends. */
-    TcpClientConnection open() {
-        return TcpClientConnection.create(webClient, key, HTTP1, this::release, connection -> { }).connect();
+    PooledConnection open() {
+        PooledConnection pooled = new PooledConnection();
+        pooled.connection(TcpClientConnection.create(webClient, key, HTTP1, connection -> release(pooled),
+                                                     connection -> open.remove(pooled)));
+        open.add(pooled);
+        try {
+            pooled.connection().connect();
+        } catch (RuntimeException e) {
+            open.remove(pooled);
+            throw e;
+        }
+        if (closed) {
+            // Raced with close(): nobody would close it later.
+            pooled.connection().closeResource();
+        }
+        return pooled;
     }
 
-    private boolean release(TcpClientConnection connection) {
+    /**
+     * The watchdog's work: expires every exchange past its deadline (closing its connection), and
+     * closes the connections that idled longer than {@code maxIdle}, oldest first. Here rather than on
+     * a request's way: after a burst that opened a thousand connections, closing them all at once
+     * would hold up the one carrier thread, and with it every request, for tens of milliseconds.
+     *
+     * @return how many exchanges it expired
+     */
+    int expireDue(long now) {
+        int expired = 0;
+        for (PooledConnection pooled : open) {
+            if (pooled.expireIfDue(now)) {
+                expired++;
+            }
+        }
+        for (PooledConnection oldest = idle.pollLast(); oldest != null; oldest = idle.pollLast()) {
+            if (now - oldest.idleSince() < maxIdleNanos) {
+                // Still fresh, and so is everything after it: back to the end it came from.
+                idle.offerLast(oldest);
+                break;
+            }
+            idleCount.decrementAndGet();
+            oldest.connection().closeResource();
+        }
+        return expired;
+    }
+
+    // Helidon calls this, on the exchange's thread, once the answer has been read to its end.
+    private boolean release(PooledConnection pooled) {
+        if (!pooled.end()) {
+            return false; // expired meanwhile: the watchdog is closing it
+        }
         if (closed || idleCount.incrementAndGet() > capacity) {
             idleCount.decrementAndGet();
             return false;
         }
-        idle.offerFirst(new Idle(connection, System.nanoTime()));
+        pooled.idleSince(System.nanoTime());
+        idle.offerFirst(pooled);
         return true;
     }
 
     @Override
     public void close() {
         closed = true;
-        for (Idle candidate = idle.pollFirst(); candidate != null; candidate = idle.pollFirst()) {
-            candidate.connection().closeResource();
+        for (PooledConnection pooled : open) {
+            pooled.connection().closeResource();
         }
-    }
-
-    private record Idle(TcpClientConnection connection, long since) {
+        idle.clear();
     }
 }

@@ -51,6 +51,40 @@ class PacerTest {
     }
 
     @Test
+    void atHighRatesRequestsLeaveInTicksNeverEarlyAndAtMostOneTickLate() {
+        int rate = 10_000;
+        List<Long> lateBy = new ArrayList<>();
+        List<Long> sentBeforeTick = new ArrayList<>();
+        Schedule schedule = new Schedule(START, rate, 2 * rate);
+        long[] wakeUps = new long[1];
+        Clock counting = new Clock() {
+            @Override
+            public long nanoTime() {
+                return clock.nanoTime();
+            }
+
+            @Override
+            public void sleepUntil(long deadline) {
+                wakeUps[0]++;
+                clock.sleepUntil(deadline);
+            }
+        };
+        Dispatcher recording = new Dispatcher(schedule, () -> {
+            lateBy.add(clock.nanoTime() - schedule.due(lateBy.size()));
+            return 200;
+        }, tally, 1000, clock, Runnable::run);
+
+        new Pacer(counting, schedule, recording, () -> sentBeforeTick.add(tally.sent())).run();
+
+        assertThat(lateBy.size(), is(2 * rate));
+        assertThat(lateBy.stream().allMatch(late -> late >= 0 && late < Pacer.TICK_NANOS), is(true));
+        // Each second's report still sees exactly that second's requests, the last tick's included.
+        assertThat(sentBeforeTick, contains((long) rate, 2L * rate));
+        // One wake-up per tick, not one per request.
+        assertThat(wakeUps[0] <= 2 * SECOND / Pacer.TICK_NANOS + 2, is(true));
+    }
+
+    @Test
     void aServerThatNeverAnswersRaisesConcurrencyNotLowersTheRate() {
         List<Runnable> waiting = new ArrayList<>();
         Schedule schedule = new Schedule(START, 50, 100);
