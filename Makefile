@@ -9,7 +9,7 @@ MVN := tools/mvn
 # PROJECT_ID (default: gcloud's current project)  REGION=us-central1  ZONE=$REGION-a  CLUSTER=asm-ready
 # MACHINE_TYPE=e2-standard-4  NUM_NODES=4  MIN_NODES/MAX_NODES (node autoscaling)  REGISTRY=$REGION-docker.pkg.dev/$PROJECT_ID/asm-ready
 # TAG=<version>-<git rev>  BASE_IMAGE=<Java 25 JRE image>  MESH=managed|none  ISTIO_REV=<revision>
-# AOT=1 (images carry a trained Java AOT cache; needs podman)  REVISION=<git rev for the OCI label>
+# AOT=0|1 (Java AOT caches: make run trains them on JDK 25+, images where podman runs; 0 = none, 1 = insist)  REVISION=<git rev for the OCI label>
 # YES=1 (no prompts)  DELETE_REGISTRY=1  RPS=5 (make run's rate)  SCHEMAS_DIR=<pinned schemas>
 export PROJECT_ID REGION ZONE CLUSTER MACHINE_TYPE NUM_NODES MIN_NODES MAX_NODES REGISTRY TAG BASE_IMAGE MESH ISTIO_REV \
        YES DELETE_REGISTRY RPS SCHEMAS_DIR AOT REVISION
