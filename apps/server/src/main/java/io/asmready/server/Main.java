@@ -7,11 +7,12 @@ import java.util.logging.Logger;
 import io.asmready.server.config.InvalidSettingException;
 import io.asmready.server.config.Settings;
 import io.asmready.server.hello.HelloService;
+import io.asmready.server.http1.ConnectionCloseFilter;
+import io.asmready.server.http1.Http1Guard;
 import io.asmready.server.lifecycle.GracefulShutdown;
 import io.asmready.server.lifecycle.Readiness;
 import io.asmready.server.logging.ShutdownSafeLogManager;
 import io.asmready.server.requestlog.RequestLog;
-import io.asmready.server.slowclient.StalledRequestGuard;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigException;
@@ -91,7 +92,7 @@ public final class Main {
         // the two, out of reach of the idle-connection sweep.
         server.protocolsDiscoverServices(false)
                 .clearProtocols()
-                .connectionSelectors(List.of(new StalledRequestGuard(settings.http1(), server.idleConnectionTimeout())))
+                .connectionSelectors(List.of(new Http1Guard(settings.http1(), server.idleConnectionTimeout())))
                 .shutdownHook(false) // GracefulShutdown is the one SIGTERM path: readiness DOWN before the stop
                 .shutdownGracePeriod(settings.shutdownGrace())
                 .addFeature(ObserveFeature.builder()
@@ -121,7 +122,8 @@ public final class Main {
      * @param requestLog where hello requests are logged
      */
     static void routing(HttpRouting.Builder routing, RequestLog requestLog) {
-        routing.register(new HelloService(requestLog));
+        routing.addFilter(new ConnectionCloseFilter())
+                .register(new HelloService(requestLog));
     }
 
     private static long sinceJvmStart() {

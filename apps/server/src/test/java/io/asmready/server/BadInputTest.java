@@ -101,7 +101,7 @@ class BadInputTest {
 
     @Test
     void clientStallingInTheHeadersIsClosed() throws IOException {
-        // The case Helidon's own idle sweep misses (see StalledRequestGuard).
+        // The case Helidon's own idle sweep misses (see Http1Guard).
         assertStalledClientIsClosed("GET / HTTP/1.1\r\nHost: localhost\r\nX-Partial: ");
     }
 
