@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.asmready.server.HelloRouting;
 
@@ -33,8 +34,15 @@ class MainProcessTest {
         this.helloserver = uri;
     }
 
+    // Requests the test server received, from any run of this class (they run one at a time).
+    private static final AtomicInteger RECEIVED = new AtomicInteger();
+
     @SetUpRoute
     static void routing(HttpRouting.Builder routing) {
+        routing.addFilter((chain, req, res) -> {
+            RECEIVED.incrementAndGet();
+            chain.proceed();
+        });
         HelloRouting.routing(routing);
     }
 
@@ -68,11 +76,14 @@ class MainProcessTest {
 
     @Test
     void aTimedRunEndsByItselfWithStatus0() throws Exception {
+        int before = RECEIVED.get();
         Run run = Run.start(Map.of("SERVER_ADDR", helloserver.toString(), "REQUESTS_PER_SECOND", "10",
                                    "DURATION_SECONDS", "1", "PORT", "0"));
         assertThat(run.awaitExit(), is(0));
         assertThat(run.lines, hasItem(pattern("🚀 Starting loadgen: .*")));
         assertThat(run.lines.getLast(), pattern("Summary: sent=10 completed=10 failed=0 rate=10\\.0/s .*"));
+        // Exactly the schedule's requests: the warm-up goes to the loadgen's own server, never to the target.
+        assertThat(RECEIVED.get() - before, is(10));
     }
 
     /** The loadgen's Main in a JVM of its own, on this test's classpath, stdout and stderr merged. */
