@@ -88,15 +88,10 @@ final class ConnectionPool implements AutoCloseable {
      * oldest first. Here rather than on a request's way, and a few at a time: after a burst that
      * opened a thousand connections, closing them all at once took tens of milliseconds of the one
      * core the requests run on, a stall long enough to need new connections, which cost more still.
-     *
-     * @return how many exchanges it expired
      */
-    int expireDue(long now) {
-        int expired = 0;
+    void expireDue(long now) {
         for (PooledConnection pooled : open) {
-            if (pooled.expireIfDue(now)) {
-                expired++;
-            }
+            pooled.expireIfDue(now);
         }
         for (int i = 0; i < CLOSE_PER_CALL; i++) {
             PooledConnection stale = pollStale(now);
@@ -105,7 +100,6 @@ final class ConnectionPool implements AutoCloseable {
             }
             stale.connection().closeResource();
         }
-        return expired;
     }
 
     private PooledConnection pollFirst() {

@@ -52,14 +52,12 @@ final class PooledConnection {
     }
 
     /** From the watchdog: if the exchange running now is past its deadline, marks it expired and closes it. */
-    boolean expireIfDue(long now) {
+    void expireIfDue(long now) {
         long due = deadline.get();
-        if (due == IDLE || due == EXPIRED || now - due < 0 || !deadline.compareAndSet(due, EXPIRED)) {
-            return false;
+        if (due != IDLE && due != EXPIRED && now - due >= 0 && deadline.compareAndSet(due, EXPIRED)) {
+            // Closing the socket is what wakes the exchange's thread from its blocking read.
+            connection.closeResource();
         }
-        // Closing the socket is what wakes the exchange's thread from its blocking read.
-        connection.closeResource();
-        return true;
     }
 
     void idleSince(long nanos) {
