@@ -7,7 +7,7 @@ import java.util.logging.Logger;
 import io.asmready.server.config.InvalidSettingException;
 import io.asmready.server.config.Settings;
 import io.asmready.server.hello.HelloService;
-import io.asmready.server.http1.ConnectionCloseFilter;
+import io.asmready.server.http1.PersistenceFilter;
 import io.asmready.server.http1.Http1Guard;
 import io.asmready.server.lifecycle.GracefulShutdown;
 import io.asmready.server.lifecycle.Readiness;
@@ -122,7 +122,7 @@ public final class Main {
      * @param requestLog where hello requests are logged
      */
     static void routing(HttpRouting.Builder routing, RequestLog requestLog) {
-        routing.addFilter(new ConnectionCloseFilter())
+        routing.addFilter(new PersistenceFilter())
                 .register(new HelloService(requestLog));
     }
 

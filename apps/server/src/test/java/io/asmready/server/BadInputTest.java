@@ -106,6 +106,31 @@ class BadInputTest {
     }
 
     @Test
+    void http10ClientStallingInTheHeadersIsClosed() throws IOException {
+        assertStalledClientIsClosed("GET / HTTP/1.0\r\nHost: localhost\r\nX-Partial: ");
+    }
+
+    @Test
+    void http10RequestLineLongerThanTheLimit() throws IOException {
+        assertRejected(RawHttp.exchange(port, "GET /" + "a".repeat(8 * 1024) + " HTTP/1.0\r\nHost: localhost\r\n\r\n"));
+    }
+
+    @Test
+    void http10OversizedHeaders() throws IOException {
+        assertRejected(RawHttp.exchange(port, "GET / HTTP/1.0\r\nHost: localhost\r\nX-Big: " + "b".repeat(64 * 1024)
+                + "\r\n\r\n"));
+    }
+
+    @Test
+    void http10KeepAliveConnectionLeftIdleIsClosed() throws IOException {
+        try (Socket idle = RawHttp.open(port)) {
+            RawHttp.send(idle, "GET / HTTP/1.0\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n");
+            assertThat(RawHttp.readResponse(idle), startsWith("HTTP/1.1 200"));
+            assertThat("server closed the idle keep-alive connection", RawHttp.closedByServer(idle), is(true));
+        }
+    }
+
+    @Test
     void clientTricklingHeadersForeverIsCut() throws Exception {
         try (Socket slow = RawHttp.open(port)) {
             RawHttp.send(slow, "GET / HTTP/1.1\r\nHost: localhost\r\n");

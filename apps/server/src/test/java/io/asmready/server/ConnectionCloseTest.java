@@ -1,10 +1,7 @@
 package io.asmready.server;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
@@ -88,24 +85,9 @@ class ConnectionCloseTest {
     private void assertAnsweredThenClosed(String request, String statusLine, String bodyPart) throws IOException {
         try (Socket socket = RawHttp.open(port)) {
             RawHttp.send(socket, request);
-            String response = readToEndOfStream(socket);
+            String response = RawHttp.readToEndOfStream(socket);
             assertThat(response, startsWith(statusLine));
             assertThat(RawHttp.body(response), containsString(bodyPart));
         }
-    }
-
-    // Everything up to the end of the stream, whatever the framing (Content-Length or chunked).
-    private static String readToEndOfStream(Socket socket) throws IOException {
-        ByteArrayOutputStream received = new ByteArrayOutputStream();
-        byte[] buffer = new byte[4096];
-        try {
-            for (int n = socket.getInputStream().read(buffer); n >= 0; n = socket.getInputStream().read(buffer)) {
-                received.write(buffer, 0, n);
-            }
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("no end of stream within " + RawHttp.READ_TIMEOUT_MS + " ms after: "
-                                             + received.toString(StandardCharsets.ISO_8859_1));
-        }
-        return received.toString(StandardCharsets.ISO_8859_1);
     }
 }
