@@ -6,13 +6,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 import com.networknt.schema.Error;
+import com.networknt.schema.ExecutionContext;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.dialect.Dialect;
 import com.networknt.schema.dialect.Dialects;
+import com.networknt.schema.format.Format;
 import com.networknt.schema.keyword.NonValidationKeyword;
 import com.networknt.schema.path.PathType;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -133,12 +136,34 @@ public final class CrdValidator {
         return location.isEmpty() ? message : location + ": " + message;
     }
 
+    /**
+     * {@code format: duration} as the API server reads it (kube-openapi's strfmt): a Go duration such
+     * as {@code 30s} or {@code 1h30m}, or a number and unit such as {@code 2 days}; not JSON Schema's
+     * ISO 8601 {@code PT30S}, which the validator's own format would demand.
+     */
+    static final class KubernetesDuration implements Format {
+        private static final Pattern GO = Pattern.compile("[-+]?(0|((\\d+(\\.\\d*)?|\\.\\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)");
+        private static final Pattern UNITS = Pattern.compile("(\\s*\\d+\\s*(ns|us|\u00b5s|ms|s|sec|secs|second|seconds|m|min|mins"
+                + "|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|wk|wks|week|weeks))+\\s*", Pattern.CASE_INSENSITIVE);
+
+        @Override
+        public String getName() {
+            return "duration";
+        }
+
+        @Override
+        public boolean matches(ExecutionContext executionContext, String value) {
+            return GO.matcher(value).matches() || UNITS.matcher(value).matches();
+        }
+    }
+
     private static Dialect kubernetesDialect() {
         Dialect.Builder builder = Dialect.builder("https://asm-ready.io/schemas/kubernetes-structural",
                 Dialects.getOpenApi30());
         for (String extension : KUBERNETES_EXTENSIONS) {
             builder.keyword(new NonValidationKeyword(extension));
         }
+        builder.format(new KubernetesDuration());
         // A keyword nobody knows might be a validation we would skip without saying: refuse it.
         builder.unknownKeywordFactory((keyword, context) -> {
             throw new LintException("CRD schema uses keyword '" + keyword + "', which this validator does not know");

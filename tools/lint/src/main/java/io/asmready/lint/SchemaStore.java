@@ -18,11 +18,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The pinned upstream schema files (Skaffold's JSON schema, Argo CD's and Istio's CRDs), which the
- * project never commits. They are read from {@code SCHEMAS_DIR} when it is set (CI points it at the
- * shared copies); otherwise the same pinned files are downloaded once from their upstream tags into a
- * cache ({@code $ASMREADY_SCHEMA_CACHE}, default {@code ~/.cache/asm-ready/schemas}). Every file is
- * checked against its SHA-256, so a moved tag or a stale copy fails instead of validating against
+ * The pinned upstream schema files (Skaffold's JSON schema, the CRDs of Argo CD, Istio and Managed Service
+ * for Prometheus), which the project never commits. They are read from {@code SCHEMAS_DIR} when it is set
+ * (CI points it at the shared copies); otherwise the same pinned files are downloaded once from their
+ * upstream tags into a cache ({@code $ASMREADY_SCHEMA_CACHE}, default {@code ~/.cache/asm-ready/schemas}).
+ * Every file is checked against its SHA-256, so a moved tag or a stale copy fails instead of validating against
  * something else.
  */
 public final class SchemaStore {
@@ -47,7 +47,11 @@ public final class SchemaStore {
                     "ab225266944322750136f1198d93786e4a79a0e43c8d149abfba44da30a3eac8"),
             "istio/customresourcedefinitions.gen.yaml", new Pinned(
                     "istio/api/v1.30.3/kubernetes/customresourcedefinitions.gen.yaml",
-                    "dcb43ff6b9af2f629b80b6a82597f5a91db259c757e66cc5353ac007da28351a"));
+                    "dcb43ff6b9af2f629b80b6a82597f5a91db259c757e66cc5353ac007da28351a"),
+            // Google Cloud Managed Service for Prometheus: the PodMonitoring kind GKE's managed collection installs.
+            "gmp/podmonitorings-crd.yaml", new Pinned(
+                    "GoogleCloudPlatform/prometheus-engine/v0.17.2/charts/operator/crds/monitoring.googleapis.com_podmonitorings.yaml",
+                    "d344029bc7754e0254d7c253db9d6400b344d5837e121b42790946757bc79f1f"));
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration DOWNLOAD_TIMEOUT = Duration.ofSeconds(60);

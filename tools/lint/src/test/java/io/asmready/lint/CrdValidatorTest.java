@@ -92,4 +92,26 @@ class CrdValidatorTest {
         assertEquals(List.of("PeerAuthentication/web metadata: unknown field \"lables\" "
                 + "(not in the Kubernetes API; a typo or the wrong level?)"), problems);
     }
+
+    /** Kubernetes' format: duration is a Go duration ("30s"), not JSON Schema's ISO 8601 ("PT30S"). */
+    @Test
+    void readsDurationsAsTheApiServerDoes() {
+        CrdValidator gmp = CrdValidator.fromFiles(Schemas.require("gmp/podmonitorings-crd.yaml"));
+        String monitoring = """
+                apiVersion: monitoring.googleapis.com/v1
+                kind: PodMonitoring
+                metadata: {name: web}
+                spec:
+                  selector: {matchLabels: {app: web}}
+                  endpoints: [{port: metrics, interval: INTERVAL}]
+                """;
+        for (String valid : List.of("30s", "1m30s", "1.5h", "250ms", "0", "2 days")) {
+            assertEquals(List.of(), gmp.validate(Yaml.readAll(monitoring.replace("INTERVAL", "'" + valid + "'"), "test").getFirst()), valid);
+        }
+        for (String invalid : List.of("PT30S", "30", "soon", "30 s x")) {
+            List<String> problems = gmp.validate(Yaml.readAll(monitoring.replace("INTERVAL", "'" + invalid + "'"), "test").getFirst());
+            assertTrue(problems.size() == 1 && problems.getFirst().startsWith("PodMonitoring/web: $.spec.endpoints[0].interval"),
+                    invalid + ": " + problems);
+        }
+    }
 }
