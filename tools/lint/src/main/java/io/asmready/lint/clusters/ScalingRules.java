@@ -6,9 +6,12 @@ import static io.asmready.lint.clusters.Rendered.selects;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.ContainerResourceMetricSource;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -16,7 +19,8 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 /**
  * Replicas, autoscaler and disruption budget that agree: the autoscaler alone owns the replica count
  * of what it scales (else Argo CD's self-heal and the autoscaler fight over spec.replicas), scales on
- * CPU that is requested, and never goes below what the budget needs to let a node drain.
+ * the requested CPU of the app container (not the pod's average, which the mesh's sidecar skews), and
+ * never goes below what the budget needs to let a node drain.
  */
 final class ScalingRules {
     private ScalingRules() {
@@ -46,19 +50,36 @@ final class ScalingRules {
                         + deployment.get().getSpec().getReplicas() + " although the autoscaler owns that count "
                         + "(Argo CD would reset it on every self-heal)"));
             }
-            boolean cpu = hpa.getSpec().getMetrics() != null && hpa.getSpec().getMetrics().stream()
-                    .filter(m -> "Resource".equals(m.getType()) && m.getResource() != null)
-                    .map(MetricSpec::getResource)
-                    .anyMatch(r -> "cpu".equals(r.getName()) && r.getTarget() != null
-                            && "Utilization".equals(r.getTarget().getType()) && r.getTarget().getAverageUtilization() != null);
-            if (!cpu) {
-                out.add(new Violation("hpa", id + ": no CPU Utilization metric"));
+            List<MetricSpec> metrics = hpa.getSpec().getMetrics() == null ? List.of() : hpa.getSpec().getMetrics();
+            if (metrics.stream().anyMatch(m -> "Resource".equals(m.getType()))) {
+                out.add(new Violation("hpa", id + ": scales on a Resource metric, the average of the whole pod, sidecar "
+                        + "included; use type ContainerResource with the app container"));
             }
-            boolean requested = deployment.get().getSpec().getTemplate().getSpec().getContainers().stream()
-                    .allMatch(c -> c.getResources() != null && c.getResources().getRequests() != null
-                            && c.getResources().getRequests().containsKey("cpu"));
-            if (!requested) {
-                out.add(new Violation("hpa", id + ": CPU utilization needs a CPU request on every container"));
+            Set<String> containers = deployment.get().getSpec().getTemplate().getSpec().getContainers().stream()
+                    .map(c -> c.getName()).collect(Collectors.toSet());
+            List<ContainerResourceMetricSource> cpu = metrics.stream()
+                    .filter(m -> "ContainerResource".equals(m.getType()) && m.getContainerResource() != null)
+                    .map(MetricSpec::getContainerResource)
+                    .filter(r -> "cpu".equals(r.getName()) && r.getTarget() != null
+                            && "Utilization".equals(r.getTarget().getType()) && r.getTarget().getAverageUtilization() != null)
+                    .toList();
+            if (cpu.isEmpty()) {
+                out.add(new Violation("hpa", id + ": no ContainerResource cpu Utilization metric"));
+            }
+            for (ContainerResourceMetricSource source : cpu) {
+                if (!containers.contains(source.getContainer())) {
+                    out.add(new Violation("hpa", id + ": container '" + source.getContainer() + "' is not a container of "
+                            + id(deployment.get()) + " " + containers));
+                    continue;
+                }
+                boolean requested = deployment.get().getSpec().getTemplate().getSpec().getContainers().stream()
+                        .filter(c -> c.getName().equals(source.getContainer()))
+                        .allMatch(c -> c.getResources() != null && c.getResources().getRequests() != null
+                                && c.getResources().getRequests().containsKey("cpu"));
+                if (!requested) {
+                    out.add(new Violation("hpa", id + ": CPU utilization of container " + source.getContainer()
+                            + " needs its CPU request"));
+                }
             }
         }
         for (PodDisruptionBudget pdb : rendered.disruptionBudgets()) {

@@ -101,6 +101,8 @@ class FixturesTest {
                 new Case("authz", gke, "authz", "no allow-nothing AuthorizationPolicy"),
                 new Case("authz-principal", gke, "authz-principal", "principal */ns/default/sa/loadgenerator is no service account of this output"),
                 new Case("hpa", gke, "hpa", "Deployment/helloserver sets replicas 3 although the autoscaler owns that count"),
+                new Case("hpa-container", gke, "hpa",
+                        "HorizontalPodAutoscaler/helloserver: scales on a Resource metric, the average of the whole pod, sidecar included"),
                 new Case("pdb", gke, "pdb", "PodDisruptionBudget/helloserver: with 2 replicas"));
     }
 
