@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Assumptions;
 public final class Schemas {
     private static final SchemaStore STORE = SchemaStore.fromEnvironment();
     private static CrdValidator istio;
+    private static CrdValidator clusterCrds;
 
     private Schemas() {
     }
@@ -39,5 +40,17 @@ public final class Schemas {
             istio = CrdValidator.fromFiles(require("istio/customresourcedefinitions.gen.yaml"));
         }
         return istio;
+    }
+
+    /**
+     * Every custom resource kind clusters/ may render: Istio's and Managed Service for Prometheus'
+     * PodMonitoring (what {@code ClusterChecks.check} validates against).
+     */
+    public static synchronized CrdValidator clusterCrds() {
+        if (clusterCrds == null) {
+            clusterCrds = CrdValidator.fromFiles(require("istio/customresourcedefinitions.gen.yaml"),
+                    require("gmp/podmonitorings-crd.yaml"));
+        }
+        return clusterCrds;
     }
 }

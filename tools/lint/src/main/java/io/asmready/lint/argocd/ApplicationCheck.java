@@ -17,15 +17,15 @@ import tools.jackson.databind.JsonNode;
 /**
  * Whether an Application in argocd/ will really sync what it points at: its project exists and allows
  * its source, destination and every kind its path renders to; the sync policy heals, prunes, retries
- * long enough for the mesh's kinds to appear, and orders the mesh objects after the workloads; its
- * deletion takes its resources along. Each problem is one line naming the Application.
+ * long enough for the mesh's kinds to appear, in one wave whose custom resources skip the dry run
+ * while their kinds are missing; its deletion takes its resources along. Each problem is one line naming the Application.
  */
 final class ApplicationCheck {
     static final String FINALIZER = "resources-finalizer.argocd.argoproj.io";
     static final String IN_CLUSTER = "https://kubernetes.default.svc";
     /** The managed mesh control plane takes about ten minutes to come up, sometimes twice that. */
     static final Duration MESH_PROVISIONING = Duration.ofMinutes(30);
-    /** Once the mesh's kinds exist, its wave should follow within minutes, not hours. */
+    /** Once the mesh's kinds exist, its objects should follow within minutes, not hours. */
     static final Duration MAX_RETRY_WAIT = Duration.ofMinutes(5);
 
     private final Path repoRoot;
@@ -110,8 +110,8 @@ final class ApplicationCheck {
         }
         JsonNode retry = syncPolicy.path("retry");
         if (retry.isMissingNode()) {
-            problems.add(id + ": no syncPolicy.retry: automated sync does not retry a failed sync, so the mesh wave "
-                    + "would never be applied once the mesh's kinds exist");
+            problems.add(id + ": no syncPolicy.retry: automated sync does not retry a failed sync, so the mesh "
+                    + "objects would never be applied once the mesh's kinds exist");
             return problems;
         }
         Backoff backoff = Backoff.of(retry);
@@ -168,14 +168,28 @@ final class ApplicationCheck {
     }
 
     /**
-     * A custom resource's kind may not exist yet (the mesh installs Istio's): it must skip the dry
-     * run while its kind is missing and come in a later wave than every core object, so the
-     * workloads sync and run without it.
+     * One sync wave, custom resources that may wait for their kinds. Argo CD 3.5 applies a later wave
+     * only once every resource of the earlier ones is Healthy (gitops-engine's sync context), and a
+     * Degraded one fails the sync: a fresh HorizontalPodAutoscaler on a Resource metric is Degraded
+     * until its metrics arrive, a LoadBalancer Service Progressing until it has an IP, so a wave behind them waits (or
+     * fails) for nothing. In one wave everything applies at once; a custom resource whose kind is not
+     * installed yet (the mesh's, PodMonitoring) must skip the dry run, or the whole sync fails before
+     * anything is applied; its apply then fails the sync and the Application's retry applies it once
+     * the kind exists.
      */
     private static List<String> syncWaves(String id, List<JsonNode> rendered) {
         List<String> problems = new ArrayList<>();
-        int lastCoreWave = rendered.stream().filter(KubernetesModel::isModelled)
-                .mapToInt(ApplicationCheck::wave).max().orElse(0);
+        java.util.Set<Integer> waves = new java.util.TreeSet<>();
+        rendered.forEach(o -> waves.add(wave(o)));
+        if (waves.size() > 1) {
+            for (JsonNode object : rendered) {
+                if (object.path("metadata").path("annotations").has("argocd.argoproj.io/sync-wave")) {
+                    problems.add(id + ": " + Manifests.id(object) + " is in sync wave " + wave(object) + " of " + waves
+                            + "; keep one wave: Argo CD starts a later wave only when every resource of the earlier ones "
+                            + "is Healthy, which a fresh autoscaler or load balancer is not");
+                }
+            }
+        }
         for (JsonNode object : rendered) {
             if (KubernetesModel.isModelled(object)) {
                 continue;
@@ -184,10 +198,6 @@ final class ApplicationCheck {
             if (!List.of(options.split(",")).contains("SkipDryRunOnMissingResource=true")) {
                 problems.add(id + ": " + Manifests.id(object) + " lacks argocd.argoproj.io/sync-options: "
                         + "SkipDryRunOnMissingResource=true, so a cluster without its kind fails the whole sync");
-            }
-            if (wave(object) <= lastCoreWave) {
-                problems.add(id + ": " + Manifests.id(object) + " is in sync wave " + wave(object)
-                        + ", not after the workloads (wave " + lastCoreWave + ")");
             }
         }
         return problems;

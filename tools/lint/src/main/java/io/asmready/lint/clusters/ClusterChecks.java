@@ -27,9 +27,13 @@ public final class ClusterChecks {
             "uid-1337", "run-as-user", "run-as-non-root", "read-only-root", "tmp-volume", "drop-all", "privilege-escalation",
             "seccomp", "service-account", "service-account-token", "resources",
             "probes", "prestop", "grace-period", "image", "loadgen-target",
+            "public-admin", "pod-monitoring",
             "injection-label", "mesh-objects", "sync-wave", "mesh-selector", "mtls-strict", "plaintext-exception",
-            "authz", "authz-principal",
+            "mesh-tls", "authz", "authz-principal",
             "hpa", "pdb");
+    static final String SYNC_WAVE = "argocd.argoproj.io/sync-wave";
+    static final String SYNC_OPTIONS = "argocd.argoproj.io/sync-options";
+    static final String SKIP_DRY_RUN = "SkipDryRunOnMissingResource=true";
 
     private ClusterChecks() {
     }
@@ -57,7 +61,34 @@ public final class ClusterChecks {
         WorkloadRules.check(parsed, overlay, out);
         PodRules.check(parsed, overlay, out);
         MeshRules.check(parsed, overlay, out);
+        MonitoringRules.check(parsed, overlay, out);
         ScalingRules.check(parsed, out);
+        syncAnnotations(rendered, customResources, out);
         return out;
+    }
+
+    /**
+     * One sync wave, and custom resources that wait for their kinds: Argo CD 3.5 starts a later wave
+     * only when every resource of the earlier ones is Healthy, and a fresh HorizontalPodAutoscaler on
+     * a Resource metric (Degraded until metrics arrive, which fails the sync) or a LoadBalancer
+     * Service (Progressing until it has an IP) holds it back for nothing. A custom resource whose kind is not installed yet
+     * (the mesh's, PodMonitoring) must skip the dry run, or it fails the whole sync before anything is
+     * applied; applying it fails instead, and the Application's retry applies it once the kind exists.
+     */
+    private static void syncAnnotations(List<JsonNode> rendered, List<JsonNode> customResources, List<Violation> out) {
+        for (JsonNode object : rendered) {
+            JsonNode annotations = object.path("metadata").path("annotations");
+            String id = Manifests.id(object);
+            if (annotations.has(SYNC_WAVE)) {
+                out.add(new Violation("sync-wave", id + ": annotation " + SYNC_WAVE + ": \"" + annotations.path(SYNC_WAVE).asString("")
+                        + "\"; keep one wave: Argo CD starts a later wave only when the earlier ones are Healthy, which a "
+                        + "LoadBalancer Service is not until it has an IP, nor a fresh autoscaler until it has metrics"));
+            }
+            if (customResources.contains(object)
+                    && !List.of(annotations.path(SYNC_OPTIONS).asString("").split(",")).contains(SKIP_DRY_RUN)) {
+                out.add(new Violation("sync-wave", id + ": annotation " + SYNC_OPTIONS + ": " + SKIP_DRY_RUN
+                        + " is missing, so Argo CD's first sync fails on a cluster without its kind"));
+            }
+        }
     }
 }

@@ -29,6 +29,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 final class PodRules {
     /** Seconds the kubelet's SIGKILL must stay away after pause + grace (scheduling noise, log flush). */
     static final int GRACE_MARGIN_SECONDS = 5;
+    /** The name of every container's admin port (health and metrics, root POM asmready.admin.port). */
+    static final String ADMIN_PORT_NAME = "http-admin";
     /** The Istio proxy's UID and GID: a workload running as it would bypass traffic capture. */
     private static final long PROXY_UID = 1337;
 
@@ -165,14 +167,32 @@ final class PodRules {
 
     private static void port(String where, Container container, List<Violation> out) {
         int expected = Settings.getInt("asmready.http.port");
-        Optional<ContainerPort> http = container.getPorts() == null ? Optional.empty()
-                : container.getPorts().stream().filter(p -> "http".equals(p.getName())).findFirst();
-        if (http.isEmpty()) {
-            out.add(new Violation("container-port", where + ": no container port named 'http'"));
-        } else if (!Objects.equals(http.get().getContainerPort(), expected)) {
+        int admin = Settings.getInt("asmready.admin.port");
+        Optional<ContainerPort> http = named(container, "http");
+        if (http.isPresent() && !Objects.equals(http.get().getContainerPort(), expected)) {
             out.add(new Violation("container-port", where + ": port 'http' is " + http.get().getContainerPort()
                     + " but the services listen on asmready.http.port=" + expected));
         }
+        Optional<ContainerPort> adminPort = named(container, ADMIN_PORT_NAME);
+        if (adminPort.isEmpty()) {
+            out.add(new Violation("container-port", where + ": no container port named '" + ADMIN_PORT_NAME
+                    + "' (asmready.admin.port=" + admin + "), where the apps serve health and metrics"));
+        } else if (!Objects.equals(adminPort.get().getContainerPort(), admin)) {
+            out.add(new Violation("container-port", where + ": port '" + ADMIN_PORT_NAME + "' is "
+                    + adminPort.get().getContainerPort() + " but the apps serve health and metrics on asmready.admin.port="
+                    + admin));
+        }
+        if (container.getEnv() != null) {
+            container.getEnv().stream().filter(e -> "ADMIN_PORT".equals(e.getName())).findFirst()
+                    .filter(e -> !String.valueOf(admin).equals(e.getValue()))
+                    .ifPresent(e -> out.add(new Violation("container-port", where + ": env ADMIN_PORT=" + e.getValue()
+                            + " but the probes, the Services and the scrape use asmready.admin.port=" + admin)));
+        }
+    }
+
+    private static Optional<ContainerPort> named(Container container, String name) {
+        return container.getPorts() == null ? Optional.empty()
+                : container.getPorts().stream().filter(p -> name.equals(p.getName())).findFirst();
     }
 
     private static void probes(String where, Container container, List<Violation> out) {
@@ -193,11 +213,15 @@ final class PodRules {
                     + " is not the served " + setting + "=" + expected));
         }
         String port = probe.getHttpGet().getPort() == null ? null : probe.getHttpGet().getPort().getStrVal();
-        boolean named = port != null && container.getPorts() != null
-                && container.getPorts().stream().anyMatch(p -> port.equals(p.getName()));
-        if (!named) {
+        Optional<ContainerPort> named = port == null ? Optional.empty() : named(container, port);
+        int admin = Settings.getInt("asmready.admin.port");
+        if (named.isEmpty()) {
             out.add(new Violation("probes", where + ": " + which + " port " + probe.getHttpGet().getPort()
                     + " names no container port"));
+        } else if (!Objects.equals(named.get().getContainerPort(), admin)) {
+            out.add(new Violation("probes", where + ": " + which + " port " + port + " is "
+                    + named.get().getContainerPort() + ", not the admin port asmready.admin.port=" + admin
+                    + ", the only one that serves health"));
         }
     }
 
@@ -230,16 +254,22 @@ final class PodRules {
             return;
         }
         int at = image.indexOf('@');
-        int colon = image.lastIndexOf(':');
-        String repository = at >= 0 ? image.substring(0, at)
-                : colon > image.lastIndexOf('/') ? image.substring(0, colon) : image;
-        String tag = at >= 0 ? image.substring(at + 1) : colon > image.lastIndexOf('/') ? image.substring(colon + 1) : "";
+        String digest = at >= 0 ? image.substring(at + 1) : "";
+        String nameAndTag = at >= 0 ? image.substring(0, at) : image;
+        int colon = nameAndTag.lastIndexOf(':');
+        boolean tagged = colon > nameAndTag.lastIndexOf('/');
+        String repository = tagged ? nameAndTag.substring(0, colon) : nameAndTag;
+        String tag = tagged ? nameAndTag.substring(colon + 1) : "";
+        if (at >= 0 && !digest.matches("sha256:[0-9a-f]{64}")) {
+            out.add(new Violation("image", where + ": image '" + image + "' has digest '" + digest
+                    + "'; expected sha256: and 64 lowercase hex digits"));
+        }
         boolean qualified = repository.contains("/") && repository.substring(0, repository.indexOf('/')).contains(".");
         if (!qualified || !repository.endsWith("/" + name)) {
             out.add(new Violation("image", where + ": image '" + image + "'; expected <registry host>/.../" + name
                     + " (" + setting + ")"));
         }
-        if (tag.isEmpty() || tag.equals("latest")) {
+        if ((tag.isEmpty() || tag.equals("latest")) && digest.isEmpty()) {
             out.add(new Violation("image", where + ": image '" + image + "' has no pinned tag or digest"));
         }
     }

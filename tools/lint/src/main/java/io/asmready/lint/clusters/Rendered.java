@@ -4,8 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Service;
@@ -46,6 +49,38 @@ record Rendered(List<HasMetadata> objects, List<JsonNode> customResources) {
 
     List<JsonNode> customResources(String kind) {
         return customResources.stream().filter(o -> kind.equals(o.path("kind").asString(""))).toList();
+    }
+
+    /** The Deployments whose pods a custom resource's spec.selector.matchLabels selects. */
+    List<Deployment> selectedBy(JsonNode resource) {
+        Map<String, String> selector = matchLabels(resource);
+        return deployments().stream().filter(d -> selects(selector, labels(d.getSpec().getTemplate()))).toList();
+    }
+
+    static Map<String, String> matchLabels(JsonNode resource) {
+        Map<String, String> selector = new java.util.HashMap<>();
+        resource.path("spec").path("selector").path("matchLabels").properties()
+                .forEach(e -> selector.put(e.getKey(), e.getValue().asString("")));
+        return selector;
+    }
+
+    /** A port reference (a number, or the name of a container port) resolved in a Deployment's pods. */
+    static Optional<Integer> containerPort(Deployment deployment, IntOrString port) {
+        if (port == null) {
+            return Optional.empty();
+        }
+        if (port.getIntVal() != null) {
+            return Optional.of(port.getIntVal());
+        }
+        return deployment.getSpec().getTemplate().getSpec().getContainers().stream()
+                .flatMap(c -> c.getPorts() == null ? java.util.stream.Stream.<ContainerPort>empty() : c.getPorts().stream())
+                .filter(p -> Objects.equals(port.getStrVal(), p.getName()))
+                .map(ContainerPort::getContainerPort)
+                .findFirst();
+    }
+
+    static String id(JsonNode resource) {
+        return resource.path("kind").asString("") + "/" + resource.path("metadata").path("name").asString("");
     }
 
     private <T> List<T> of(Class<T> type) {

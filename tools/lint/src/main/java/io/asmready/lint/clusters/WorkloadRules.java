@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import io.asmready.lint.Settings;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -131,6 +132,25 @@ final class WorkloadRules {
             }
             reservedPort(id, port.getPort(), out);
             targetPort(id, port, selected, out);
+            publicAdmin(id, service, port, selected, out);
+        }
+    }
+
+    /** Health and metrics (the admin port) are nobody's business outside the cluster. */
+    private static void publicAdmin(String id, Service service, ServicePort port, List<Deployment> selected,
+                                    List<Violation> out) {
+        String type = Objects.requireNonNullElse(service.getSpec().getType(), "ClusterIP");
+        if (!type.equals("LoadBalancer") && !type.equals("NodePort")) {
+            return;
+        }
+        int admin = Settings.getInt("asmready.admin.port");
+        IntOrString target = port.getTargetPort() != null ? port.getTargetPort() : new IntOrString(port.getPort());
+        for (Deployment deployment : selected) {
+            if (Rendered.containerPort(deployment, target).filter(p -> p == admin).isPresent()) {
+                out.add(new Violation("public-admin", id + ": " + type + " port " + port.getPort() + " reaches "
+                        + id(deployment) + "'s admin port " + admin + " (asmready.admin.port): health and metrics "
+                        + "would be public; expose only the hello port"));
+            }
         }
     }
 

@@ -176,11 +176,25 @@ class ApplicationConsistencyTest {
         List<String> problems = problemsWithRendered(objects -> {
             ObjectNode annotations = (ObjectNode) find(objects, "PeerAuthentication", "default").path("metadata").path("annotations");
             annotations.remove("argocd.argoproj.io/sync-options");
-            annotations.put("argocd.argoproj.io/sync-wave", "0");
             return objects;
         });
         assertRejected(problems, "PeerAuthentication/default lacks argocd.argoproj.io/sync-options: SkipDryRunOnMissingResource=true");
-        assertRejected(problems, "PeerAuthentication/default is in sync wave 0, not after the workloads (wave 0)");
+    }
+
+    @Test
+    void rejectsASecondSyncWaveThatWouldWaitForTheAutoscalerAndTheLoadBalancer() {
+        List<String> problems = problemsWithRendered(objects -> {
+            ((ObjectNode) find(objects, "PodMonitoring", "helloserver").path("metadata").path("annotations"))
+                    .put("argocd.argoproj.io/sync-wave", "1");
+            return objects;
+        });
+        assertRejected(problems, "PodMonitoring/helloserver is in sync wave 1 of [0, 1]; keep one wave");
+    }
+
+    @Test
+    void rejectsAMonitoringKindTheProjectDoesNotWhitelist() {
+        assertRejected(problems(REAL.replace("  - group: monitoring.googleapis.com\n    kind: PodMonitoring\n", "")),
+                "does not allow namespaced kind monitoring.googleapis.com/PodMonitoring (PodMonitoring/helloserver)");
     }
 
     @Test

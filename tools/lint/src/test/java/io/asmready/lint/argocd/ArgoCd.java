@@ -51,6 +51,7 @@ final class ArgoCd {
     static synchronized KindScope scopes() {
         if (scopes == null) {
             scopes = KindScope.fromCrdFiles(Schemas.require("istio/customresourcedefinitions.gen.yaml"),
+                    Schemas.require("gmp/podmonitorings-crd.yaml"),
                     Schemas.require("argocd/application-crd.yaml"), Schemas.require("argocd/appproject-crd.yaml"));
         }
         return scopes;

@@ -32,7 +32,7 @@ class OverlaysTest {
     @MethodSource("overlays")
     void rendersAndPassesEveryCheck(String dir, Overlay overlay) {
         List<JsonNode> rendered = Kustomize.render(Settings.path(dir));
-        List<Violation> violations = ClusterChecks.check(rendered, overlay, Schemas.istio());
+        List<Violation> violations = ClusterChecks.check(rendered, overlay, Schemas.clusterCrds());
         assertEquals(List.of(), violations.stream().map(Violation::toString).toList());
     }
 
@@ -43,10 +43,12 @@ class OverlaysTest {
                         "Service/hellosvc", "Service/loadgensvc", "ServiceAccount/helloserver",
                         "ServiceAccount/loadgenerator"),
                 "clusters/asm-ready", List.of("AuthorizationPolicy/allow-nothing", "AuthorizationPolicy/helloserver",
+                        "AuthorizationPolicy/metrics-scrape",
                         "Deployment/helloserver", "Deployment/loadgenerator", "DestinationRule/hellosvc",
                         "HorizontalPodAutoscaler/helloserver", "Namespace/asm-ready",
-                        "PeerAuthentication/default", "PeerAuthentication/helloserver",
-                        "PodDisruptionBudget/helloserver", "Service/hellosvc", "Service/loadgensvc",
+                        "PeerAuthentication/default", "PeerAuthentication/helloserver", "PeerAuthentication/loadgenerator",
+                        "PodDisruptionBudget/helloserver", "PodMonitoring/helloserver", "PodMonitoring/loadgenerator",
+                        "Service/hellosvc", "Service/loadgensvc",
                         "ServiceAccount/helloserver", "ServiceAccount/loadgenerator", "Sidecar/default"));
         expected.forEach((dir, ids) -> {
             Path path = Settings.path(dir);
