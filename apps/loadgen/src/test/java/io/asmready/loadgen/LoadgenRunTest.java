@@ -67,12 +67,12 @@ class LoadgenRunTest {
             // all 40 on schedule, and each of them timed out.
             List<String> lines = output.lines();
             long failedInLines = lines.stream()
-                    .filter(l -> l.startsWith("Request failed: read timeout"))
+                    .filter(l -> l.startsWith("Request failed: timed out after 300 ms"))
                     .mapToLong(l -> l.contains("(x ") ? Long.parseLong(l.replaceAll(".*\\(x (\\d+)\\)", "$1")) : 1)
                     .sum();
             assertThat(failedInLines, is(40L));
             assertThat(lines.get(lines.size() - 2), pattern("Summary: sent=40 completed=0 failed=40 rate=20\\.0/s .*"));
-            assertThat(lines.getLast(), is("  failed read timeout: 40"));
+            assertThat(lines.getLast(), is("  failed timed out after 300 ms: 40"));
         }
     }
 

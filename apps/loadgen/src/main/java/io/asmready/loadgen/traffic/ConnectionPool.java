@@ -116,7 +116,8 @@ final class ConnectionPool implements AutoCloseable {
         }
     }
 
-    // Helidon calls this, on the exchange's thread, once the answer has been read to its end.
+    // Called through the connection's releaseResource(), on the exchange's thread, once a reusable answer
+    // has been read to its end.
     private boolean release(PooledConnection pooled) {
         if (!pooled.end()) {
             return false; // expired meanwhile: the watchdog is closing it

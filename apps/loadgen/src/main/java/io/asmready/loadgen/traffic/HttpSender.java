@@ -1,7 +1,5 @@
 package io.asmready.loadgen.traffic;
 
-import java.io.UncheckedIOException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -11,21 +9,24 @@ import io.helidon.common.tls.Tls;
 import io.helidon.webclient.api.ClientUri;
 import io.helidon.webclient.api.ConnectionKey;
 import io.helidon.webclient.api.Proxy;
+import io.helidon.webclient.api.TcpClientConnection;
 import io.helidon.webclient.api.WebClient;
-import io.helidon.webclient.http1.Http1Client;
-import io.helidon.webclient.http1.Http1ClientResponse;
 
 /**
- * GET on the target URL with Helidon's blocking HTTP/1.1 client over kept-alive connections from a
- * {@link ConnectionPool}: a connect timeout per connection, a deadline per exchange, redirects not
- * followed (a 3xx is an answer like any other and is counted by its class).
+ * GET on the target URL over connections of Helidon's WebClient ({@code TcpClientConnection}: its
+ * connect timeout, TLS and name resolution) from a {@link ConnectionPool}, each exchange read by
+ * {@link Http1Exchange}: a deadline per exchange, redirects not followed (a 3xx is an answer like any
+ * other and is counted by its class). A connection is kept for the next request when its answer says it
+ * may be (HTTP/1.1 without {@code Connection: close}, or HTTP/1.0 with keep-alive, and a length known
+ * from the message); otherwise it is closed and the next request opens a new one, as against an
+ * HTTP/1.0 server that closes after each answer.
  * <p>
  * Why a watchdog rather than Helidon's read timeout: a timed read on a virtual thread arms a timer,
  * and arming and cancelling one wakes the JDK's timer thread, twice per request; at 10,000 requests
  * a second on one core that alone cost about as much CPU as the requests. Sockets read without a
  * timeout instead, and one platform thread looks through the open connections a few times per
  * timeout and closes any whose exchange is past its deadline, which wakes the blocked read; that
- * exchange then fails as {@code read timeout}.
+ * exchange then fails as {@code timed out after <timeout>}.
  */
 public final class HttpSender implements RequestSender, AutoCloseable {
     // Below the shortest keep-alive timeout in common use (Node.js: 5 s), so a pooled connection is
@@ -35,10 +36,11 @@ public final class HttpSender implements RequestSender, AutoCloseable {
     private static final long MIN_WATCH_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long MAX_WATCH_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
-    private final Http1Client client;
+    private final Http1Exchange http;
     private final ConnectionPool pool;
-    private final Duration requestTimeout;
     private final long requestTimeoutNanos;
+    private final String timedOut;
+    private final String connectTimedOut;
     private final Thread watchdog;
     private volatile boolean closed;
 
@@ -64,7 +66,7 @@ public final class HttpSender implements RequestSender, AutoCloseable {
                 // test traffic must never leave the machine through a proxy.
                 .proxy(Proxy.noProxy())
                 .build();
-        this.client = webClient.client(Http1Client.PROTOCOL);
+        this.http = new Http1Exchange(target);
         // As Helidon's own cache does: the client's TLS settings apply to https only.
         Tls tls = "https".equalsIgnoreCase(uri.scheme()) ? webClient.prototype().tls() : Tls.builder().enabled(false).build();
         ConnectionKey key = ConnectionKey.create(uri.scheme(), uri.host(), uri.port(), tls,
@@ -72,8 +74,9 @@ public final class HttpSender implements RequestSender, AutoCloseable {
                                                  webClient.prototype().dnsAddressLookup(),
                                                  Proxy.noProxy());
         this.pool = new ConnectionPool(webClient, key, poolSize, MAX_IDLE);
-        this.requestTimeout = requestTimeout;
         this.requestTimeoutNanos = requestTimeout.toNanos();
+        this.timedOut = FailureReason.timedOut(requestTimeout);
+        this.connectTimedOut = FailureReason.connectTimedOut(connectTimeout);
         this.watchdog = Thread.ofPlatform().name("loadgen-timeouts").daemon(true).start(this::watch);
     }
 
@@ -83,34 +86,52 @@ public final class HttpSender implements RequestSender, AutoCloseable {
         if (reused != null) {
             try {
                 return exchange(reused);
-            } catch (RuntimeException e) {
+            } catch (ExchangeFailure e) {
                 // A kept-alive connection the server closed while it idled fails at once, before any
                 // answer. GET is idempotent: try once more on a new connection, as browsers and
                 // proxies do, so a server's keep-alive housekeeping is not reported as its failure.
-                String reason = FailureReason.of(e);
-                if (!reason.equals(FailureReason.CONNECTION_CLOSED) && !reason.equals(FailureReason.CONNECTION_RESET)) {
+                if (!e.beforeAnswer()) {
                     throw e;
                 }
             }
         }
-        return exchange(pool.open());
+        return exchange(open());
+    }
+
+    private PooledConnection open() {
+        try {
+            return pool.open();
+        } catch (RuntimeException e) {
+            String reason = FailureReason.of(e);
+            throw new ExchangeFailure(reason.equals(FailureReason.CONNECT_TIMED_OUT) ? connectTimedOut : reason, false);
+        }
     }
 
     private int exchange(PooledConnection pooled) {
         pooled.begin(System.nanoTime() + requestTimeoutNanos);
-        try (Http1ClientResponse response = client.get().connection(pooled.connection()).request()) {
-            // Reading the body to its end is what lets the connection go back to the pool.
-            response.entity().consume();
-            return response.status().code();
+        TcpClientConnection connection = pooled.connection();
+        Http1Exchange.Answer answer;
+        try {
+            answer = http.exchange(connection.writer(), connection.reader());
         } catch (RuntimeException e) {
-            pooled.connection().closeResource();
+            connection.closeResource();
             if (pooled.expired()) {
                 // Whatever the closed socket made the read throw, the cause was the deadline.
-                throw new UncheckedIOException(new SocketTimeoutException(
-                        "no complete answer within " + requestTimeout.toMillis() + " ms"));
+                throw new ExchangeFailure(timedOut, false);
             }
-            throw e;
+            if (e instanceof ExchangeFailure failure) {
+                throw failure;
+            }
+            throw new ExchangeFailure(FailureReason.of(e), false);
         }
+        if (answer.reusable()) {
+            // Back to the pool (through the pool's release function), unless the watchdog expired it.
+            connection.releaseResource();
+        } else {
+            pooled.end();
+            connection.closeResource();
+        }
+        return answer.status();
     }
 
     private void watch() {

@@ -43,7 +43,7 @@ class ConsoleReportTest {
     @Test
     void failuresAreAggregatedPerSecondAndReason() {
         fail(FailureReason.CONNECTION_REFUSED, 250);
-        fail(FailureReason.READ_TIMEOUT, 1);
+        fail(FailureReason.timedOut(java.time.Duration.ofSeconds(5)), 1);
         report.second();
         fail(FailureReason.CONNECTION_REFUSED, 2);
         report.second();
@@ -51,7 +51,7 @@ class ConsoleReportTest {
 
         assertThat(output.newLines(), contains("0 request(s) complete to " + ADDR,
                                                "Request failed: connection refused (x 250)",
-                                               "Request failed: read timeout",
+                                               "Request failed: timed out after 5 s",
                                                "0 request(s) complete to " + ADDR,
                                                "Request failed: connection refused (x 2)",
                                                "0 request(s) complete to " + ADDR));

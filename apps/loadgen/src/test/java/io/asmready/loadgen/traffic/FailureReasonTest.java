@@ -3,8 +3,10 @@ package io.asmready.loadgen.traffic;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.time.Duration;
 
 import io.helidon.webclient.api.RuntimeUnknownHostException;
 import org.junit.jupiter.api.Test;
@@ -15,13 +17,20 @@ import static org.hamcrest.Matchers.is;
 /** The forms failures take that the socket tests cannot provoke on loopback (DNS, connect timeouts). */
 class FailureReasonTest {
     @Test
-    void connectTimeoutIsToldApartFromReadTimeout() {
+    void connectTimeoutIsToldApartFromATimedOutAnswer() {
         assertThat(FailureReason.of(new UncheckedIOException(new SocketTimeoutException("Connect timed out"))),
-                   is("connect timeout"));
+                   is("connect timed out"));
         assertThat(FailureReason.of(new UncheckedIOException(new ConnectException("Connection timed out"))),
-                   is("connect timeout"));
+                   is("connect timed out"));
         assertThat(FailureReason.of(new UncheckedIOException(new SocketTimeoutException("Read timed out"))),
-                   is("read timeout"));
+                   is("timed out"));
+    }
+
+    @Test
+    void timeoutsNameTheirDuration() {
+        assertThat(FailureReason.timedOut(Duration.ofSeconds(5)), is("timed out after 5 s"));
+        assertThat(FailureReason.timedOut(Duration.ofMillis(1500)), is("timed out after 1500 ms"));
+        assertThat(FailureReason.connectTimedOut(Duration.ofSeconds(2)), is("connect timed out after 2 s"));
     }
 
     @Test
@@ -33,10 +42,18 @@ class FailureReasonTest {
     }
 
     @Test
-    void anythingElseIsNamedByItsTypeNeverByItsMessage() {
+    void anUnreachableNetworkIsNamed() {
+        assertThat(FailureReason.of(new UncheckedIOException(new ConnectException("Network is unreachable"))),
+                   is("network unreachable"));
+        assertThat(FailureReason.of(new UncheckedIOException(new SocketException("Network is unreachable"))),
+                   is("network unreachable"));
+    }
+
+    @Test
+    void anythingElseIsAPhraseNeverATypeNorAMessage() {
         assertThat(FailureReason.of(new RuntimeException("wrapper", new IOException("at 10.0.0.7:8080 id 42"))),
-                   is("IOException"));
+                   is("network error"));
         assertThat(FailureReason.of(new IllegalArgumentException("some other problem")),
-                   is("IllegalArgumentException"));
+                   is("unexpected error in loadgen (see its log)"));
     }
 }
