@@ -1,6 +1,8 @@
 package io.asmready.loadgen;
 
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.util.Locale;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -40,6 +42,7 @@ public final class Main {
             return;
         }
 
+        settings.notices().forEach(System.err::println);
         LogConfig.configureRuntime();
         Config config = Config.create();
         CountDownLatch stopRequested = new CountDownLatch(1);
@@ -50,10 +53,13 @@ public final class Main {
         Loadgen loadgen = new Loadgen(settings, sender, Clock.SYSTEM, System.out, Thread::startVirtualThread);
         WebServer server;
         try {
-            server = ObserveServer.start(config.get("server"), settings.port(), loadgen);
+            server = ObserveServer.start(config.get("server"), settings.adminPort(), settings.host(), loadgen);
         } catch (UncheckedIOException | IllegalStateException e) {
-            System.err.println("Cannot start the loadgen's own server (PORT " + settings.port()
-                    .orElse(config.get("server.port").asInt().orElse(-1)) + "): " + e.getMessage());
+            String host = settings.host().map(InetAddress::getHostAddress)
+                    .orElseGet(() -> config.get("server.host").asString().orElse("0.0.0.0"));
+            int port = settings.adminPort().orElseGet(() -> config.get("server.port").asInt().orElse(-1));
+            System.err.println("Cannot start the loadgen's health and metrics server on " + host + ":" + port
+                                       + " (" + Settings.ADMIN_PORT + ", " + Settings.HOST + "): " + cause(e));
             System.exit(1);
             return;
         }
@@ -69,5 +75,19 @@ public final class Main {
         server.stop();
         sender.close();
         System.exit(0);
+    }
+
+    // The innermost message ("Address already in use"), as a phrase: never the exception's type.
+    private static String cause(Throwable failure) {
+        String message = null;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                message = t.getMessage();
+            }
+        }
+        if (message == null) {
+            return "it failed to start";
+        }
+        return message.substring(0, 1).toLowerCase(Locale.ROOT) + message.substring(1);
     }
 }

@@ -4,6 +4,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -34,6 +37,9 @@ class MainProcessTest {
         this.helloserver = uri;
     }
 
+    private static final String LIVE = System.getProperty("asmready.health.live", "/observe/health/live");
+    private static final String METRICS = System.getProperty("asmready.metrics.path", "/observe/metrics");
+
     // Requests the test server received, from any run of this class (they run one at a time).
     private static final AtomicInteger RECEIVED = new AtomicInteger();
 
@@ -62,7 +68,7 @@ class MainProcessTest {
 
     @Test
     void sigtermStopsTheRunPrintsTheSummaryAndExits0() throws Exception {
-        Run run = Run.start(Map.of("SERVER_ADDR", helloserver.toString(), "REQUESTS_PER_SECOND", "20", "PORT", "0"));
+        Run run = Run.start(Map.of("SERVER_ADDR", helloserver.toString(), "REQUESTS_PER_SECOND", "20", "ADMIN_PORT", "0"));
         Await.until("a completion line", () -> run.lines.stream().anyMatch(l -> l.matches("[1-9]\\d* request\\(s\\) complete to .*")),
                     run.lines::toString);
 
@@ -78,12 +84,68 @@ class MainProcessTest {
     void aTimedRunEndsByItselfWithStatus0() throws Exception {
         int before = RECEIVED.get();
         Run run = Run.start(Map.of("SERVER_ADDR", helloserver.toString(), "REQUESTS_PER_SECOND", "10",
-                                   "DURATION_SECONDS", "1", "PORT", "0"));
+                                   "DURATION_SECONDS", "1", "ADMIN_PORT", "0"));
         assertThat(run.awaitExit(), is(0));
         assertThat(run.lines, hasItem(pattern("🚀 Starting loadgen: .*")));
         assertThat(run.lines.getLast(), pattern("Summary: sent=10 completed=10 failed=0 rate=10\\.0/s .*"));
         // Exactly the schedule's requests: the warm-up goes to the loadgen's own server, never to the target.
         assertThat(RECEIVED.get() - before, is(10));
+    }
+
+    @Test
+    void healthAndMetricsListenOnAdminPortAtHostOnly() throws Exception {
+        int port = FreePort.pick();
+        // 127.0.0.2 is this machine too (all of 127/8 is loopback), but not the address 127.0.0.1.
+        Run run = Run.start(Map.of("SERVER_ADDR", helloserver.toString(), "REQUESTS_PER_SECOND", "5",
+                                   "ADMIN_PORT", String.valueOf(port), "HOST", "127.0.0.2"));
+        try {
+            Await.until("health on 127.0.0.2:" + port, () -> status("127.0.0.2", port, LIVE) == 200, run.lines::toString);
+            assertThat(status("127.0.0.2", port, METRICS), is(200));
+            assertThat(status("127.0.0.1", port, LIVE), is(-1)); // refused: nothing listens there
+        } finally {
+            run.process.toHandle().destroy();
+        }
+        assertThat(run.awaitExit(), is(0));
+    }
+
+    @Test
+    void theDeprecatedPortStillWorksAndSaysSo() throws Exception {
+        int port = FreePort.pick();
+        Run run = Run.start(Map.of("SERVER_ADDR", helloserver.toString(), "REQUESTS_PER_SECOND", "5",
+                                   "PORT", String.valueOf(port), "HOST", "127.0.0.1"));
+        try {
+            Await.until("health on port " + port, () -> status("127.0.0.1", port, LIVE) == 200, run.lines::toString);
+        } finally {
+            run.process.toHandle().destroy();
+        }
+        assertThat(run.awaitExit(), is(0));
+        assertThat(run.lines.getFirst(), is("PORT is deprecated for loadgen: its health and metrics server listens on "
+                                                    + "ADMIN_PORT; using PORT=" + port));
+    }
+
+    @Test
+    void anAdminPortInUseGivesOneLineAndStatus1() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Run run = Run.start(Map.of("SERVER_ADDR", helloserver.toString(), "REQUESTS_PER_SECOND", "5",
+                                       "ADMIN_PORT", String.valueOf(taken.getLocalPort()), "HOST", "127.0.0.1"));
+            assertThat(run.awaitExit(), is(1));
+            assertThat(run.lines, contains("Cannot start the loadgen's health and metrics server on 127.0.0.1:"
+                                                   + taken.getLocalPort() + " (ADMIN_PORT, HOST): address already in use"));
+        }
+    }
+
+    /** Status of a GET on the loadgen's admin server, -1 when nothing answers. */
+    private static int status(String host, int port, String path) {
+        try (Socket socket = new Socket(host, port)) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                                                   .getBytes(StandardCharsets.US_ASCII));
+            String line = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+            return line == null ? -1 : Integer.parseInt(line.split(" ")[1]);
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     /** The loadgen's Main in a JVM of its own, on this test's classpath, stdout and stderr merged. */
@@ -94,6 +156,7 @@ class MainProcessTest {
                                                         Main.class.getName())
                     .redirectErrorStream(true);
             builder.environment().keySet().removeIf(name -> name.equals("SERVER_ADDR") || name.equals("PORT")
+                    || name.equals("ADMIN_PORT") || name.equals("HOST")
                     || name.startsWith("REQUESTS_") || name.endsWith("_SECONDS") || name.endsWith("_MS")
                     || name.equals("MAX_IN_FLIGHT") || name.equals("JAVA_TOOL_OPTIONS"));
             builder.environment().putAll(env);

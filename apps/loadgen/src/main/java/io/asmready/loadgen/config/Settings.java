@@ -1,10 +1,15 @@
 package io.asmready.loadgen.config;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -15,11 +20,14 @@ import java.util.OptionalInt;
  * @param requestsPerSecond       the open-loop rate
  * @param maxInFlight             requests allowed to wait for an answer at once; more are failed, not queued
  * @param connectTimeout          TCP connect timeout
- * @param requestTimeout          how long a request may wait for the server (socket read timeout)
+ * @param requestTimeout          how long a request may wait for the server (from sending it to the end of the answer)
  * @param durationSeconds         stop by itself after this many seconds; 0 runs until SIGTERM
  * @param percentilesEverySeconds print a latency line this often; 0 never
  * @param shutdownGrace           how long in-flight requests may take to finish once stopping
- * @param port                    port of the loadgen's own health/metrics server; empty uses application.yaml
+ * @param adminPort               port of the loadgen's own health/metrics server; empty uses application.yaml
+ *                                (the root pom's asmready.admin.port)
+ * @param host                    address that server listens on; empty uses application.yaml (0.0.0.0)
+ * @param notices                 lines to print at start-up about settings that still work but are deprecated
  */
 public record Settings(String serverAddr,
                        URI target,
@@ -30,7 +38,9 @@ public record Settings(String serverAddr,
                        long durationSeconds,
                        int percentilesEverySeconds,
                        Duration shutdownGrace,
-                       OptionalInt port) {
+                       OptionalInt adminPort,
+                       Optional<InetAddress> host,
+                       List<String> notices) {
 
     public static final String SERVER_ADDR = "SERVER_ADDR";
     public static final String REQUESTS_PER_SECOND = "REQUESTS_PER_SECOND";
@@ -40,6 +50,9 @@ public record Settings(String serverAddr,
     public static final String DURATION_SECONDS = "DURATION_SECONDS";
     public static final String PERCENTILES_EVERY_SECONDS = "PERCENTILES_EVERY_SECONDS";
     public static final String SHUTDOWN_GRACE_SECONDS = "SHUTDOWN_GRACE_SECONDS";
+    public static final String ADMIN_PORT = "ADMIN_PORT";
+    public static final String HOST = "HOST";
+    /** Deprecated: what {@link #ADMIN_PORT} was called before health and metrics left the public port. */
     public static final String PORT = "PORT";
 
     // Defaults are documented in apps/loadgen/README.md; keep the two in step.
@@ -79,12 +92,45 @@ public record Settings(String serverAddr,
                                       "whole seconds, 0 (never) to 86400");
         int grace = optionalInt(env, SHUTDOWN_GRACE_SECONDS, DEFAULT_SHUTDOWN_GRACE_SECONDS, 0, 3600,
                                 "whole seconds, 0 to 3600");
-        String portText = present(env, PORT);
-        OptionalInt port = portText == null
-                ? OptionalInt.empty()
-                : OptionalInt.of(intIn(PORT, portText, 0, MAX_PORT, "a TCP port, 0 to " + MAX_PORT));
+        List<String> notices = new ArrayList<>();
+        OptionalInt adminPort = adminPort(env, notices);
+        Optional<InetAddress> host = host(env);
         return new Settings(serverAddr, target, rate, maxInFlight, Duration.ofMillis(connectMs),
-                            Duration.ofMillis(requestMs), duration, percentiles, Duration.ofSeconds(grace), port);
+                            Duration.ofMillis(requestMs), duration, percentiles, Duration.ofSeconds(grace), adminPort,
+                            host, List.copyOf(notices));
+    }
+
+    // ADMIN_PORT; the old PORT still works when ADMIN_PORT is not set, with a notice.
+    private static OptionalInt adminPort(Map<String, String> env, List<String> notices) throws SettingsException {
+        String expected = "a TCP port, 0 to " + MAX_PORT;
+        String admin = present(env, ADMIN_PORT);
+        String old = present(env, PORT);
+        if (admin != null) {
+            if (old != null) {
+                notices.add(PORT + "=" + old + " ignored: " + ADMIN_PORT + " is set (" + PORT + " is deprecated for loadgen)");
+            }
+            return OptionalInt.of(intIn(ADMIN_PORT, admin, 0, MAX_PORT, expected));
+        }
+        if (old != null) {
+            int port = intIn(PORT, old, 0, MAX_PORT, expected);
+            notices.add(PORT + " is deprecated for loadgen: its health and metrics server listens on " + ADMIN_PORT
+                                + "; using " + PORT + "=" + old);
+            return OptionalInt.of(port);
+        }
+        return OptionalInt.empty();
+    }
+
+    private static Optional<InetAddress> host(Map<String, String> env) throws SettingsException {
+        String host = present(env, HOST);
+        if (host == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(InetAddress.getByName(host));
+        } catch (UnknownHostException | SecurityException e) {
+            throw SettingsException.invalid(HOST, host, "an IP address or host name of this machine to listen on, "
+                    + "for example 0.0.0.0 or 127.0.0.1");
+        }
     }
 
     /** Number of requests the run sends before stopping by itself; {@link Long#MAX_VALUE} when it runs forever. */

@@ -1,8 +1,11 @@
 package io.asmready.loadgen.config;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 import org.junit.jupiter.api.Test;
@@ -65,9 +68,11 @@ class SettingsTest {
             "PERCENTILES_EVERY_SECONDS | 86401 | whole seconds",
             "SHUTDOWN_GRACE_SECONDS | -1 | whole seconds",
             "SHUTDOWN_GRACE_SECONDS | soon | whole seconds",
+            "ADMIN_PORT | 65536 | a TCP port",
+            "ADMIN_PORT | -1 | a TCP port",
+            "ADMIN_PORT | http | a TCP port",
             "PORT | 65536 | a TCP port",
-            "PORT | -1 | a TCP port",
-            "PORT | http | a TCP port",
+            "HOST | no such host.invalid | an IP address or host name of this machine",
     })
     void anInvalidValueGivesOneLineNamingVariableValueAndWhatIsExpected(String name, String value, String expected) {
         SettingsException e = assertThrows(SettingsException.class, () -> Settings.fromEnv(with(name, value)));
@@ -93,7 +98,9 @@ class SettingsTest {
         assertThat(settings.totalRequests(), is(Long.MAX_VALUE));
         assertThat(settings.percentilesEverySeconds(), is(10));
         assertThat(settings.shutdownGrace(), is(Duration.ofSeconds(5)));
-        assertThat(settings.port(), is(OptionalInt.empty()));
+        assertThat(settings.adminPort(), is(OptionalInt.empty()));
+        assertThat(settings.host(), is(Optional.empty()));
+        assertThat(settings.notices(), is(List.of()));
     }
 
     @Test
@@ -106,7 +113,8 @@ class SettingsTest {
                                                        "DURATION_SECONDS", "3",
                                                        "PERCENTILES_EVERY_SECONDS", "0",
                                                        "SHUTDOWN_GRACE_SECONDS", "0",
-                                                       "PORT", "8081"));
+                                                       "ADMIN_PORT", "9091"));
+        env.put("HOST", "127.0.0.1");
         Settings settings = Settings.fromEnv(env);
         assertThat(settings.serverAddr(), is("HTTPS://example.test:8443/a/b?x=1"));
         assertThat(settings.target().getRawQuery(), is("x=1"));
@@ -117,7 +125,26 @@ class SettingsTest {
         assertThat(settings.totalRequests(), is(750L));
         assertThat(settings.percentilesEverySeconds(), is(0));
         assertThat(settings.shutdownGrace(), is(Duration.ZERO));
-        assertThat(settings.port(), is(OptionalInt.of(8081)));
+        assertThat(settings.adminPort(), is(OptionalInt.of(9091)));
+        assertThat(settings.host(), is(Optional.of(InetAddress.getLoopbackAddress())));
+        assertThat(settings.notices(), is(List.of()));
+    }
+
+    @Test
+    void theDeprecatedPortStillSetsTheAdminPortWithANotice() throws SettingsException {
+        Settings settings = Settings.fromEnv(with("PORT", "8081"));
+        assertThat(settings.adminPort(), is(OptionalInt.of(8081)));
+        assertThat(settings.notices(), is(List.of("PORT is deprecated for loadgen: its health and metrics server "
+                                                          + "listens on ADMIN_PORT; using PORT=8081")));
+    }
+
+    @Test
+    void adminPortWinsOverTheDeprecatedPort() throws SettingsException {
+        Map<String, String> env = with("PORT", "8081");
+        env.put("ADMIN_PORT", "9091");
+        Settings settings = Settings.fromEnv(env);
+        assertThat(settings.adminPort(), is(OptionalInt.of(9091)));
+        assertThat(settings.notices(), is(List.of("PORT=8081 ignored: ADMIN_PORT is set (PORT is deprecated for loadgen)")));
     }
 
     private static Map<String, String> with(String name, String value) {

@@ -2,7 +2,6 @@ package io.asmready.loadgen.observe;
 
 import java.net.URI;
 import java.util.Map;
-import java.util.OptionalInt;
 
 import io.asmready.loadgen.Await;
 import io.asmready.loadgen.FreePort;
@@ -96,10 +95,10 @@ class ObserveServerTest {
     }
 
     private void start(String target) throws Exception {
-        Settings settings = Settings.fromEnv(Map.of("SERVER_ADDR", target, "REQUESTS_PER_SECOND", "50", "PORT", "0"));
+        Settings settings = Settings.fromEnv(Map.of("SERVER_ADDR", target, "REQUESTS_PER_SECOND", "50", "ADMIN_PORT", "0"));
         sender = new HttpSender(settings.target(), settings.connectTimeout(), settings.requestTimeout(), 100);
         loadgen = new Loadgen(settings, sender, Clock.SYSTEM, new Output().stream(), Thread::startVirtualThread);
-        server = ObserveServer.start(Config.create().get("server"), OptionalInt.of(0), loadgen);
+        server = ObserveServer.start(Config.create().get("server"), settings.adminPort(), settings.host(), loadgen);
         metrics = LoadgenMetrics.register(Metrics.globalRegistry(), loadgen, Clock.SYSTEM);
         loadgen.start(() -> { });
         client = Http1Client.builder().baseUri("http://localhost:" + server.port()).build();
