@@ -209,24 +209,40 @@ h_container_jvm_flags() {
   echo "-XX:MaxRAM=$mem $gc${flags% }${H_JVM_EXTRA:+ $H_JVM_EXTRA}"
 }
 
-# Starts helloserver on 127.0.0.1:$2. Usage: h_start_server NAME PORT CPU [VAR=value ...]
-# Extra JVM flags come from H_SERVER_JVM (a string). Sets H_LAST_PID.
+# Whether the helloserver jar serves health and metrics on an admin socket of their own (env ADMIN_PORT,
+# root pom asmready.admin.port) rather than on its public port. Transitional: a jar built before that
+# change still answers them on PORT. Decided from the jar's bytes (unzip); without unzip, the new layout.
+h_server_admin_socket() {
+  if [ -z "${H_SERVER_ADMIN:-}" ]; then
+    H_SERVER_ADMIN=1
+    if command -v unzip >/dev/null 2>&1 && [ -f "$H_SERVER_JAR" ]; then
+      # grep -c reads to the end (-q would stop early, and unzip's SIGPIPE would fail the pipeline).
+      [ "$(unzip -p "$H_SERVER_JAR" 2>/dev/null | grep -a -c ADMIN_PORT || true)" -gt 0 ] || H_SERVER_ADMIN=0
+    fi
+  fi
+  [ "$H_SERVER_ADMIN" = 1 ]
+}
+
+# Starts helloserver on 127.0.0.1:$2, its health and metrics on a free admin port (H_LAST_ADMIN_PORT).
+# Usage: h_start_server NAME PORT CPU [VAR=value ...]. Extra JVM flags come from H_SERVER_JVM (a
+# string). Sets H_LAST_PID and H_LAST_ADMIN_PORT.
 h_start_server() {
   local name=$1 port=$2 cpu=$3; shift 3
   local java; java=$(h_java)
+  if h_server_admin_socket; then H_LAST_ADMIN_PORT=$(h_port); else H_LAST_ADMIN_PORT=$port; fi
   # shellcheck disable=SC2086
-  h_spawn "$name" "$cpu" PORT="$port" HOST=127.0.0.1 "$@" -- \
+  h_spawn "$name" "$cpu" PORT="$port" ADMIN_PORT="$H_LAST_ADMIN_PORT" HOST=127.0.0.1 "$@" -- \
     "$java" ${H_SERVER_JVM:-} -jar "$H_SERVER_JAR"
 }
 
-# Starts loadgen. Usage: h_start_loadgen NAME CPU SERVER_ADDR RPS [VAR=value ...]; its own server
-# listens on a free port (H_LAST_LOADGEN_PORT). Sets H_LAST_PID.
+# Starts loadgen. Usage: h_start_loadgen NAME CPU SERVER_ADDR RPS [VAR=value ...]; its health and
+# metrics listen on a free admin port (H_LAST_LOADGEN_PORT). Sets H_LAST_PID.
 h_start_loadgen() {
   local name=$1 cpu=$2 addr=$3 rps=$4; shift 4
   local java; java=$(h_java)
   H_LAST_LOADGEN_PORT=$(h_port)
   # shellcheck disable=SC2086
-  H_STAMP=1 h_spawn "$name" "$cpu" SERVER_ADDR="$addr" REQUESTS_PER_SECOND="$rps" PORT="$H_LAST_LOADGEN_PORT" \
+  H_STAMP=1 h_spawn "$name" "$cpu" SERVER_ADDR="$addr" REQUESTS_PER_SECOND="$rps" ADMIN_PORT="$H_LAST_LOADGEN_PORT" \
     HOST=127.0.0.1 "$@" -- "$java" ${H_LOADGEN_JVM:-} -jar "$H_LOADGEN_JAR"
 }
 
@@ -266,8 +282,9 @@ h_wait_first_200() {
 
 h_nginx_missing() { ! command -v nginx >/dev/null 2>&1; }
 
-# Writes $H_DIR/nginx-NAME/nginx.conf. Modes: "static" answers the hello body itself;
-# "proxy" balances round-robin over H_NGINX_BACKENDS[NAME] (space-separated ports).
+# Writes $H_DIR/nginx-NAME/nginx.conf. Modes: "static" answers the hello body itself; "static-close"
+# the same with Connection: close, one connection per request (keepalive_timeout 0); "proxy" balances
+# round-robin over H_NGINX_BACKENDS[NAME] (space-separated ports).
 # H_NGINX_ACCESS_LOG=1 logs one $msec line per request (server-side counting for loadgen accuracy).
 h_nginx_conf() {
   local name=$1 dir=$H_DIR/nginx-$1 port=${H_NGINX_PORT[$1]} body upstream="" p access="access_log off;"
@@ -278,6 +295,8 @@ h_nginx_conf() {
   if [ "${H_NGINX_MODE[$name]}" = static ]; then
     # The same bytes helloserver sends for GET /: the reference for what this machine can do.
     body='location / { default_type text/html; return 200 "Hello World! /"; }'
+  elif [ "${H_NGINX_MODE[$name]}" = static-close ]; then
+    body='keepalive_timeout 0; location / { default_type text/html; return 200 "Hello World! /"; }'
   else
     # No retries (proxy_next_upstream off) and no passive ejection (max_fails=0): a request that
     # reaches a stopping server must fail visibly at the client, so drills count what a real
@@ -309,7 +328,7 @@ http {
 EOF
 }
 
-# Usage: h_start_nginx NAME PORT CPU static|proxy [backend ports...]; waits until it answers.
+# Usage: h_start_nginx NAME PORT CPU static|static-close|proxy [backend ports...]; waits until it answers.
 h_start_nginx() {
   local name=$1 port=$2 cpu=$3 mode=$4; shift 4
   H_NGINX_PORT[$name]=$port H_NGINX_MODE[$name]=$mode H_NGINX_BACKENDS[$name]="$*"
@@ -339,6 +358,26 @@ h_nginx_set_backends() {
     [ $gone = 1 ] && [ "$new" != "  " ] && return 0
     [ $SECONDS -lt $deadline ] || { h_say "nginx $name: old worker still running 15 s after reload"; return 0; }
     h_nap 0.01
+  done
+}
+
+# --- Python's http.server -------------------------------------------------------------------
+# The original sample's server: HTTP/1.0, no Content-Length, the connection closed after each answer
+# (apps/loadgen/src/test/resources/hello_http10.py, shared with loadgen's tests).
+H_PYTHON_HELLO=$H_ROOT/apps/loadgen/src/test/resources/hello_http10.py
+h_python_missing() { ! command -v python3 >/dev/null 2>&1; }
+
+# Usage: h_start_python_hello NAME PORT CPU; one line per answered request, starting with its Unix time,
+# in $H_DIR/NAME.requests. Waits until it listens; sets H_LAST_PID.
+h_start_python_hello() {
+  local name=$1 port=$2 cpu=$3 deadline=$((SECONDS + 10))
+  rm -f "$H_DIR/$name.port"
+  : >"$H_DIR/$name.requests"
+  h_spawn "$name" "$cpu" -- python3 "$H_PYTHON_HELLO" "$H_DIR/$name.port" "$H_DIR/$name.requests" "$port"
+  until [ -s "$H_DIR/$name.port" ]; do
+    h_alive "$H_LAST_PID" || h_die "Python's http.server $name exited (see $H_DIR/$name.log)"
+    [ $SECONDS -lt $deadline ] || h_die "Python's http.server $name did not listen within 10 s (see $H_DIR/$name.log)"
+    h_nap 0.02
   done
 }
 
