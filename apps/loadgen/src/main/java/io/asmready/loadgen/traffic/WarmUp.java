@@ -4,8 +4,8 @@ import java.net.URI;
 import java.time.Duration;
 
 /**
- * Runs the request path (Helidon's HTTP/1.1 client, the connection pool, reading an answer) against the
- * loadgen's own health endpoint on loopback before the schedule starts. A cold JVM pays for class loading,
+ * Runs the request path (WebClient's connections, the connection pool, writing a GET and reading its answer)
+ * against the loadgen's own health endpoint on loopback before the schedule starts. A cold JVM pays for class loading,
  * initialisation and its first compilations on the first requests; paid by the first due requests, that cost
  * came out as a second-long stall and hundreds of {@code max in-flight reached} failures at the start of a run
  * at a few thousand requests a second on one core. The target never sees these requests.
