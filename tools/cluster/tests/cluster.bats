@@ -6,9 +6,12 @@ load helpers
 
 first_run_effects() {
   cat <<EOF
-gcloud services enable container.googleapis.com artifactregistry.googleapis.com mesh.googleapis.com gkehub.googleapis.com --project=demo-project
+gcloud services enable container.googleapis.com artifactregistry.googleapis.com iam.googleapis.com mesh.googleapis.com gkehub.googleapis.com --project=demo-project
 gcloud artifacts repositories create asm-ready --repository-format=docker --location=us-central1 --description=asm-ready images (helloserver, loadgen) --project=demo-project
-gcloud container clusters create asm-ready --location=us-central1-a --project=demo-project --machine-type=e2-standard-4 --num-nodes=4 --release-channel=regular --workload-pool=demo-project.svc.id.goog --labels=mesh_id=proj-123456789012
+gcloud iam service-accounts create asm-ready-nodes --display-name=asm-ready GKE nodes --project=demo-project
+gcloud projects add-iam-policy-binding demo-project --member=serviceAccount:asm-ready-nodes@demo-project.iam.gserviceaccount.com --role=roles/container.defaultNodeServiceAccount --condition=None
+gcloud artifacts repositories add-iam-policy-binding asm-ready --location=us-central1 --member=serviceAccount:asm-ready-nodes@demo-project.iam.gserviceaccount.com --role=roles/artifactregistry.reader --project=demo-project
+gcloud container clusters create asm-ready --location=us-central1-a --project=demo-project --machine-type=e2-standard-4 --num-nodes=4 --release-channel=regular --workload-pool=demo-project.svc.id.goog --labels=mesh_id=proj-123456789012 --service-account=asm-ready-nodes@demo-project.iam.gserviceaccount.com --enable-managed-prometheus
 gcloud container clusters get-credentials asm-ready --location=us-central1-a --project=demo-project
 kubectl create namespace argocd
 kubectl apply --server-side --force-conflicts -n argocd -f https://raw.githubusercontent.com/argoproj/argo-cd/$ARGOCD_VERSION/manifests/install.yaml
@@ -18,8 +21,8 @@ gcloud container fleet mesh enable --project=demo-project
 gcloud container fleet mesh update --management=automatic --memberships=asm-ready --location=us-central1 --project=demo-project
 gcloud container fleet mesh describe => ACTIVE
 kubectl -n argocd annotate application asm-ready argocd.argoproj.io/refresh=hard --overwrite
-kubectl -n asm-ready rollout restart deployment/loadgenerator
 kubectl -n asm-ready rollout restart deployment/helloserver
+kubectl -n asm-ready rollout restart deployment/loadgenerator
 EOF
 }
 
@@ -55,7 +58,8 @@ EOF
   run_cluster ZONE=europe-west1-b MIN_NODES=3 MAX_NODES=8 NUM_NODES=3 MACHINE_TYPE=e2-standard-8 MESH=none up
   # No mesh kinds exist in this fake cluster, so up stops at the mesh wait; creation is what counts.
   [ "$status" -ne 0 ]
-  grep -qxF "gcloud container clusters create asm-ready --location=europe-west1-b --project=demo-project --machine-type=e2-standard-8 --num-nodes=3 --release-channel=regular --workload-pool=demo-project.svc.id.goog --labels=mesh_id=proj-123456789012 --enable-autoscaling --min-nodes=3 --max-nodes=8" "$LOG"
+  grep -qxF "gcloud container clusters create asm-ready --location=europe-west1-b --project=demo-project --machine-type=e2-standard-8 --num-nodes=3 --release-channel=regular --workload-pool=demo-project.svc.id.goog --labels=mesh_id=proj-123456789012 --service-account=asm-ready-nodes@demo-project.iam.gserviceaccount.com --enable-managed-prometheus --enable-autoscaling --min-nodes=3 --max-nodes=8" "$LOG"
+  refute_log "zones list"
   grep -q "^gcloud artifacts repositories create asm-ready --repository-format=docker --location=europe-west1 " "$LOG"
 }
 
@@ -69,8 +73,8 @@ EOF
 
   run_cluster up
   [ "$status" -eq 0 ]
-  refute_log " create |ALREADY_EXISTS"
-  expected=$(first_run_effects | grep -v -e ' create ')
+  refute_log " create |ALREADY_EXISTS|add-iam-policy-binding"
+  expected=$(first_run_effects | grep -v -e ' create ' -e ' add-iam-policy-binding ')
   assert_same "$expected" "$(effects)"
 }
 
@@ -95,6 +99,77 @@ EOF
   [ "$status" -ne 0 ]
   assert_contains "$output" "cluster asm-ready is ERROR; delete it (make clean)"
   refute_log " create | delete "
+}
+
+@test "up in a region without an -a zone: the zone is one gcloud lists as UP there" {
+  logged_in
+  run_cluster REGION=us-east1 MESH=none up
+  grep -q "^gcloud compute zones list --filter=region:us-east1 AND status:UP --format=value(name) --sort-by=name --limit=1 --project=demo-project$" "$LOG"
+  grep -q "^gcloud container clusters create asm-ready --location=us-east1-b " "$LOG"
+  grep -q "^gcloud artifacts repositories create asm-ready --repository-format=docker --location=us-east1 " "$LOG"
+  grep -q "^kubectl --context=gke_demo-project_us-east1-b_asm-ready " "$LOG"
+  refute_log "us-east1-a"
+  assert_contains "$output" "Zone us-east1-b (the first of us-east1; ZONE=<zone> picks another)"
+}
+
+@test "up in a region with no zone UP: one line saying what to set, no cluster" {
+  logged_in
+  run_cluster REGION=nowhere1 up
+  [ "$status" -ne 0 ]
+  assert_same "error: no zone of REGION=nowhere1 is UP in project demo-project (gcloud compute zones list); set REGION to a region, or ZONE=<zone>" \
+    "$(grep '^error: ' <<<"$output")"
+  refute_log " create |add-iam-policy-binding"
+}
+
+@test "up: the nodes run as their own account, which may read the asm-ready repository and nothing more" {
+  logged_in
+  run_cluster up
+  [ "$status" -eq 0 ]
+  # Created after the repository (its grant is on the repository), granted before the cluster uses it.
+  sa=$(grep -n "iam service-accounts create asm-ready-nodes " "$LOG" | cut -d: -f1)
+  registry=$(grep -n "artifacts repositories create asm-ready " "$LOG" | cut -d: -f1)
+  cluster=$(grep -n "container clusters create " "$LOG" | cut -d: -f1)
+  [ "$registry" -lt "$sa" ] && [ "$sa" -lt "$cluster" ]
+  [ "$(grep -c 'add-iam-policy-binding' "$LOG")" -eq 2 ]
+  grep -q "clusters create .* --service-account=$NODE_SA " "$LOG"
+  [ -e "$STATE/grant-project" ] && [ -e "$STATE/grant-registry" ]
+}
+
+@test "up again on a finished cluster: the account and grants are found, nothing is created, no pod restarts" {
+  logged_in
+  run_cluster up
+  [ "$status" -eq 0 ]
+  : >"$LOG"
+  run_cluster up
+  [ "$status" -eq 0 ]
+  refute_log " create |add-iam-policy-binding|ALREADY_EXISTS|rollout restart"
+  grep -q "iam service-accounts describe $NODE_SA" "$LOG"
+  grep -q "projects get-iam-policy demo-project " "$LOG"
+  grep -q "artifacts repositories get-iam-policy asm-ready " "$LOG"
+  assert_contains "$output" "Deployment helloserver: every pod has its sidecar; not restarted"
+  assert_contains "$output" "Deployment loadgenerator: every pod has its sidecar; not restarted"
+}
+
+@test "up on a cluster made before the nodes had their own account: says so and how to fix it, changes nothing" {
+  logged_in
+  run_cluster up
+  [ "$status" -eq 0 ]
+  state cluster-runs-as 123456789012-compute@developer.gserviceaccount.com
+  : >"$LOG"
+  run_cluster up
+  [ "$status" -eq 0 ]
+  assert_contains "$output" "Note: its nodes run as 123456789012-compute@developer.gserviceaccount.com, not $NODE_SA; a node pool keeps its account"
+  refute_log " create | delete "
+}
+
+@test "up: a grant refused while the new account propagates through IAM is retried, not fatal" {
+  logged_in
+  state fail-grant-project
+  run_cluster up
+  [ "$status" -eq 0 ]
+  [ "$(grep -c '^gcloud projects add-iam-policy-binding .* => FAILED$' "$LOG")" -eq 1 ]
+  [ "$(grep -c '^gcloud projects add-iam-policy-binding .*--condition=None$' "$LOG")" -eq 2 ]
+  [ -e "$STATE/grant-project" ]
 }
 
 @test "missing tools: one line each, non-zero exit, nothing run" {
@@ -168,14 +243,52 @@ gcloud container fleet mesh enable --project=demo-project
 gcloud container fleet mesh update --management=automatic --memberships=asm-ready --location=us-central1 --project=demo-project
 gcloud container fleet mesh describe => ACTIVE
 kubectl -n argocd annotate application asm-ready argocd.argoproj.io/refresh=hard --overwrite
-kubectl -n argocd patch application asm-ready --type=merge -p {"operation":{"initiatedBy":{"username":"make-mesh"},"sync":{"prune":true},"retry":{"limit":5,"backoff":{"duration":"10s","factor":2,"maxDuration":"1m"}}}}
-kubectl -n asm-ready rollout restart deployment/loadgenerator
-kubectl -n asm-ready rollout restart deployment/helloserver'
+kubectl -n argocd patch application asm-ready --type=merge -p {"operation":{"initiatedBy":{"username":"make-mesh"},"sync":{"prune":true,"syncOptions":["CreateNamespace=true","PruneLast=true","RespectIgnoreDifferences=true"]},"retry":{"backoff":{"duration":"10s","factor":2,"maxDuration":"3m"},"limit":-1,"refresh":true}}}
+kubectl -n asm-ready rollout restart deployment/helloserver
+kubectl -n asm-ready rollout restart deployment/loadgenerator'
   assert_same "$expected" "$(effects)"
   [ "$(grep -c 'fleet mesh describe .*state)$' "$LOG")" -eq 3 ]
 }
 
-@test "mesh: a sync already retrying is left to pick the mesh wave up (no second operation)" {
+@test "mesh: the sync it starts carries the live Application's sync options and retry, as argocd app sync does" {
+  mesh_ready_cluster
+  state membership
+  state operation-phase Succeeded
+  state sync-policy '["CreateNamespace=true","PruneLast=true","Replace=false"]
+{"limit":7}'
+  run_cluster mesh
+  [ "$status" -eq 0 ]
+  patch=$(sed -n 's/.*patch application asm-ready --type=merge -p \({"operation".*\)$/\1/p' "$LOG")
+  assert_same '["CreateNamespace=true","PruneLast=true","Replace=false"]' "$(jq -c '.operation.sync.syncOptions' <<<"$patch")"
+  assert_same '{"limit":7}' "$(jq -c '.operation.retry' <<<"$patch")"
+  assert_same 'true' "$(jq -c '.operation.sync.prune' <<<"$patch")"
+}
+
+@test "mesh: an Application without sync options or retry gets an operation without them" {
+  mesh_ready_cluster
+  state membership
+  state operation-phase Failed
+  printf '\n' >"$STATE/sync-policy"
+  run_cluster mesh
+  [ "$status" -eq 0 ]
+  grep -qxF 'kubectl --context='"$CONTEXT"' -n argocd patch application asm-ready --type=merge -p {"operation":{"initiatedBy":{"username":"make-mesh"},"sync":{"prune":true}}}' "$LOG"
+}
+
+@test "mesh: servers restart before clients, and a Deployment whose pods all have the sidecar is left alone" {
+  mesh_ready_cluster
+  state membership
+  state sidecar-helloserver
+  run_cluster mesh
+  [ "$status" -eq 0 ]
+  assert_same "kubectl -n asm-ready rollout restart deployment/loadgenerator" "$(effects | grep 'rollout restart')"
+  : >"$LOG"
+  rm "$STATE/sidecar-helloserver" "$STATE/sidecar-loadgenerator"
+  run_cluster mesh
+  assert_same "kubectl -n asm-ready rollout restart deployment/helloserver
+kubectl -n asm-ready rollout restart deployment/loadgenerator" "$(effects | grep 'rollout restart')"
+}
+
+@test "mesh: a sync already retrying is left to pick the mesh objects up (no second operation)" {
   mesh_ready_cluster
   state membership
   state operation-phase Running
@@ -224,8 +337,8 @@ verified_cluster() {
   [ "$(grep -c '^ok ' <<<"$output")" -eq 6 ]
   assert_contains "$output" "ok    3 pods in asm-ready are Running and Ready"
   assert_contains "$output" "ok    curl http://203.0.113.7/ answers: Hello World! /"
-  assert_contains "$output" "ok    a plaintext client outside the mesh gets no answer from loadgensvc (STRICT mTLS enforced)"
-  grep -q -- "--env=SERVER_ADDR=http://loadgensvc.asm-ready.svc.cluster.local:80/" "$LOG"
+  assert_contains "$output" "ok    a plaintext client outside the mesh gets no health answer from loadgensvc's admin port (only the metrics scrape is admitted)"
+  grep -q -- "--env=SERVER_ADDR=http://loadgensvc.asm-ready.svc.cluster.local:9090/observe/health/ready " "$LOG"
   grep -q "^curl -sS --max-time 10 http://203.0.113.7/$" "$LOG"
 }
 
@@ -243,6 +356,25 @@ loadgenerator-1|Running|True|loadgen istio-proxy'
   assert_contains "$output" "verify: 3 check(s) failed"
 }
 
+@test "verify: the sidecar's 403 for a health path is what a plaintext client must get" {
+  verified_cluster
+  state probe-output 'Summary: sent=6 completed=6 failed=0 rate=2.0/s p50=1ms p90=1ms p99=1ms p99.9=1ms
+  answered 403: 6'
+  run_cluster verify
+  [ "$status" -eq 0 ]
+  assert_contains "$output" "ok    a plaintext client outside the mesh gets no health answer from loadgensvc's admin port"
+}
+
+@test "verify: JSON log lines (LOG_FORMAT=json) are read like text ones" {
+  verified_cluster
+  state loadgen-log '{"severity":"INFO","message":"10 request(s) complete to http://hellosvc:80/"}'
+  state helloserver-log '{"severity":"INFO","message":"GET /","httpRequest":{"requestMethod":"GET","status":200},"headers":{"x-forwarded-client-cert":"By=spiffe:\/\/demo-project.svc.id.goog\/ns\/asm-ready\/sa\/helloserver;URI=spiffe:\/\/demo-project.svc.id.goog\/ns\/asm-ready\/sa\/loadgenerator"}}'
+  run_cluster verify
+  [ "$status" -eq 0 ]
+  assert_contains "$output" "ok    loadgenerator's log shows completed requests"
+  assert_contains "$output" "ok    helloserver sees loadgenerator's mTLS identity"
+}
+
 @test "verify: a native sidecar (init container istio-proxy) counts as a sidecar" {
   verified_cluster
   state pods 'helloserver-1|Running|True|helloserver istio-proxy istio-init'
@@ -250,17 +382,17 @@ loadgenerator-1|Running|True|loadgen istio-proxy'
   [ "$status" -eq 0 ]
 }
 
-@test "verify: plaintext answered and no client identity means mTLS is not enforced" {
+@test "verify: plaintext health answered and no client identity mean the mesh does not protect the pods" {
   verified_cluster
   state helloserver-log 'GET / user-agent=Helidon'
   state probe-output 'Summary: sent=6 completed=6 failed=0 rate=2.0/s p50=1ms p90=1ms p99=1ms p99.9=1ms
-  answered 404: 6'
+  answered 403: 2'
   state loadgen-log 'Request failed: connect timeout x3'
   run_cluster verify
   [ "$status" -ne 0 ]
   assert_contains "$output" "FAIL  loadgenerator's log shows no completed requests"
   assert_contains "$output" "FAIL  helloserver's log shows no x-forwarded-client-cert with loadgenerator's identity"
-  assert_contains "$output" "FAIL  a plaintext client outside the mesh got answers from loadgensvc: mTLS is not enforced"
+  assert_contains "$output" "FAIL  a plaintext client outside the mesh got 4 2xx answer(s) from http://loadgensvc.asm-ready.svc.cluster.local:9090/observe/health/ready: the admin port admits more than the metrics scrape"
 }
 
 @test "verify without the mesh label: workload checks only" {
@@ -289,17 +421,24 @@ loadgenerator-1|Running|True|loadgen istio-proxy'
   refute_log " delete "
 }
 
-@test "clean with YES=1: Applications (and their load balancer) go before the cluster; the registry stays" {
+@test "clean with YES=1: Applications (and their load balancer) go before the cluster, the nodes' account after it; the registry stays" {
   verified_cluster
   state membership
+  state node-sa
+  state grant-project
+  state grant-registry
   run_cluster YES=1 clean
   [ "$status" -eq 0 ]
   expected='gcloud container clusters get-credentials asm-ready --location=us-central1-a --project=demo-project
 kubectl -n argocd delete applications --all --wait=true --timeout=5s
 gcloud container clusters delete asm-ready --location=us-central1-a --project=demo-project --quiet
-gcloud container fleet memberships delete asm-ready --location=us-central1 --project=demo-project --quiet'
+gcloud container fleet memberships delete asm-ready --location=us-central1 --project=demo-project --quiet
+gcloud artifacts repositories remove-iam-policy-binding asm-ready --location=us-central1 --member=serviceAccount:asm-ready-nodes@demo-project.iam.gserviceaccount.com --role=roles/artifactregistry.reader --project=demo-project
+gcloud projects remove-iam-policy-binding demo-project --member=serviceAccount:asm-ready-nodes@demo-project.iam.gserviceaccount.com --role=roles/container.defaultNodeServiceAccount --condition=None
+gcloud iam service-accounts delete asm-ready-nodes@demo-project.iam.gserviceaccount.com --project=demo-project --quiet'
   assert_same "$expected" "$(effects)"
   [ -e "$STATE/registry" ]
+  [ ! -e "$STATE/node-sa" ] && [ ! -e "$STATE/grant-project" ] && [ ! -e "$STATE/grant-registry" ]
   assert_contains "$output" "Kept Artifact Registry repository asm-ready"
 }
 
@@ -336,9 +475,13 @@ gcloud container fleet memberships delete asm-ready --location=us-central1 --pro
   run_cluster REGISTRY=europe-docker.pkg.dev/p/asm-ready TAG=1.2.3-abc release
   [ "$status" -eq 0 ]
   [ "$(head -n 1 "$LOG")" = "images push" ]
+  # Each entry gets the tag and the digest the push reported (the registry agreeing).
   expected=$(sed -e 's#us-central1-docker.pkg.dev/demo-project/asm-ready#europe-docker.pkg.dev/p/asm-ready#' \
-    -e 's#"0.9.0-old"#"1.2.3-abc"#' "$BATS_TEST_DIRNAME/fixtures/kustomization.yaml")
+    -e 's#"0.9.0-old"#"1.2.3-abc"#' "$BATS_TEST_DIRNAME/fixtures/kustomization.yaml" |
+    awk -v one="$HELLO_DIGEST" -v two="$LOADGEN_DIGEST" '{ print } /newTag: "1.2.3-abc"/ { print "    digest: " (++n == 1 ? one : two) }')
   assert_same "$expected" "$(cat "$REPO/clusters/asm-ready/kustomization.yaml")"
+  grep -q "^gcloud artifacts docker images describe europe-docker.pkg.dev/p/asm-ready/loadgen:1.2.3-abc --format=value(image_summary.digest)$" "$LOG"
+  assert_contains "$output" "Pinned europe-docker.pkg.dev/p/asm-ready/helloserver:1.2.3-abc@$HELLO_DIGEST"
   assert_contains "$output" "git commit"
 }
 
@@ -348,6 +491,25 @@ gcloud container fleet memberships delete asm-ready --location=us-central1 --pro
   [ "$status" -eq 0 ]
   grep -q "newName: $REGISTRY_DEFAULT/helloserver" "$REPO/clusters/asm-ready/kustomization.yaml"
   grep -q 'newTag: "1.0.0-abc"' "$REPO/clusters/asm-ready/kustomization.yaml"
+}
+
+@test "release: a tag the registry resolves to another digest than the push pins nothing" {
+  state registry-loadgen "sha256:$(printf '3%.0s' {1..64})"
+  before=$(cat "$REPO/clusters/asm-ready/kustomization.yaml")
+  run_cluster REGISTRY=us-central1-docker.pkg.dev/demo-project/asm-ready TAG=2 release
+  [ "$status" -ne 0 ]
+  assert_contains "$output" "Artifact Registry holds sha256:333"
+  assert_contains "$output" "but the push made $LOADGEN_DIGEST (was the tag pushed again meanwhile?); nothing pinned"
+  assert_same "$before" "$(cat "$REPO/clusters/asm-ready/kustomization.yaml")"
+}
+
+@test "release: a push that reports no digest pins nothing" {
+  state pushed-helloserver "sha256:short"
+  before=$(cat "$REPO/clusters/asm-ready/kustomization.yaml")
+  run_cluster REGISTRY=r.example/p TAG=2 release
+  [ "$status" -ne 0 ]
+  assert_contains "$output" "error: tools/images printed no digest for r.example/p/helloserver:2 (expected a line 'pushed r.example/p/helloserver:2 (sha256:<64 hex digits>)'); nothing pinned"
+  assert_same "$before" "$(cat "$REPO/clusters/asm-ready/kustomization.yaml")"
 }
 
 @test "release: a failed push pins nothing" {
@@ -371,13 +533,16 @@ gcloud container fleet memberships delete asm-ready --location=us-central1 --pro
   printf 'images:\n- name: helloserver\n- name: loadgen\n  newTag: old\n' >"$REPO/clusters/asm-ready/kustomization.yaml"
   run_cluster REGISTRY=r.example/p TAG=7 release
   [ "$status" -eq 0 ]
-  assert_same 'images:
+  assert_same "images:
 - name: helloserver
   newName: r.example/p/helloserver
-  newTag: "7"
+  newTag: \"7\"
+  digest: $HELLO_DIGEST
 - name: loadgen
-  newTag: "7"
-  newName: r.example/p/loadgen' "$(cat "$REPO/clusters/asm-ready/kustomization.yaml")"
+  newTag: \"7\"
+  newName: r.example/p/loadgen
+  digest: $LOADGEN_DIGEST" "$(cat "$REPO/clusters/asm-ready/kustomization.yaml")"
+  refute_log "docker images describe"
 }
 
 @test "release works on the real clusters/asm-ready/kustomization.yaml" {
@@ -387,6 +552,7 @@ gcloud container fleet memberships delete asm-ready --location=us-central1 --pro
   grep -q 'newName: r.example/p/helloserver$' "$REPO/clusters/asm-ready/kustomization.yaml"
   grep -q 'newName: r.example/p/loadgen$' "$REPO/clusters/asm-ready/kustomization.yaml"
   [ "$(grep -c 'newTag: "9.9.9-abc"' "$REPO/clusters/asm-ready/kustomization.yaml")" -eq 2 ]
+  [ "$(grep -c 'digest: sha256:[0-9a-f]\{64\}$' "$REPO/clusters/asm-ready/kustomization.yaml")" -eq 2 ]
 }
 
 @test "an unknown subcommand prints the usage" {
@@ -407,11 +573,22 @@ gcloud config get-value|
 gcloud auth list|--filter --format
 gcloud projects describe|--format
 gcloud services enable|--project
+gcloud compute zones list|--filter --format --sort-by --limit --project
+gcloud iam service-accounts describe|--project
+gcloud iam service-accounts create|--display-name --project
+gcloud iam service-accounts delete|--project --quiet
+gcloud projects get-iam-policy|--flatten --filter --format
+gcloud projects add-iam-policy-binding|--member --role --condition
+gcloud projects remove-iam-policy-binding|--member --role --condition
+gcloud artifacts repositories get-iam-policy|--location --project --flatten --filter --format
+gcloud artifacts repositories add-iam-policy-binding|--location --member --role --project
+gcloud artifacts repositories remove-iam-policy-binding|--location --member --role --project
+gcloud artifacts docker images describe|--format
 gcloud artifacts repositories describe|--location --project
 gcloud artifacts repositories create|--repository-format --location --description --project
 gcloud artifacts repositories delete|--location --project --quiet
 gcloud container clusters describe|--location --project --format
-gcloud container clusters create|--location --project --machine-type --num-nodes --release-channel --workload-pool --labels --enable-autoscaling --min-nodes --max-nodes
+gcloud container clusters create|--location --project --machine-type --num-nodes --release-channel --workload-pool --labels --service-account --enable-managed-prometheus --enable-autoscaling --min-nodes --max-nodes
 gcloud container clusters get-credentials|--location --project
 gcloud container clusters delete|--location --project --quiet
 gcloud container fleet memberships describe|--location --project
@@ -421,7 +598,7 @@ gcloud container fleet mesh enable|--project
 gcloud container fleet mesh update|--management --memberships --location --project
 gcloud container fleet mesh describe|--project --format
 kubectl options|--context -n
-kubectl get|-o
+kubectl get|-o -l
 kubectl create namespace|
 kubectl apply|--server-side --force-conflicts -f -k
 kubectl wait|--for --timeout --all
@@ -487,7 +664,7 @@ script_calls() {
         next
       }
       rest = line
-      while (match(rest, /(^[ \t]*|[$]\(|[;&|!{] +|(if|until|then|do) +)(gcloud|kubectl|k) /)) {
+      while (match(rest, /(^[ \t]*|[$]\(|[;&|!{] +|(if|until|then|do|quietly) +)(gcloud|kubectl|k) /)) {
         after = RSTART + RLENGTH # emit() matches too, so RSTART and RLENGTH are read first
         tool = substr(rest, RSTART, RLENGTH - 1)
         sub(/.*[^a-z]/, "", tool)

@@ -7,6 +7,10 @@ FAKE="$BATS_TEST_DIRNAME/fake"
 PROJECT=demo-project
 CONTEXT="gke_${PROJECT}_us-central1-a_asm-ready"
 export REGISTRY_DEFAULT="us-central1-docker.pkg.dev/$PROJECT/asm-ready"
+# The digests the stand-in tools/images reports (and the stand-in registry holds) for each image.
+HELLO_DIGEST="sha256:$(printf '1%.0s' {1..64})"
+LOADGEN_DIGEST="sha256:$(printf '2%.0s' {1..64})"
+NODE_SA=asm-ready-nodes@$PROJECT.iam.gserviceaccount.com
 
 setup() {
   SANDBOX=$BATS_TEST_TMPDIR
@@ -16,6 +20,9 @@ setup() {
   mkdir -p "$REPO/tools/cluster" "$REPO/argocd" "$REPO/clusters/asm-ready" "$SANDBOX/bin" "$STATE" "$SANDBOX/home"
   : >"$LOG"
   cp "$SRC/tools/cluster/cluster" "$REPO/tools/cluster/cluster"
+  # The shared settings (ports, paths) the script reads through tools/setting from the root pom.xml.
+  cp "$SRC/tools/setting" "$REPO/tools/setting"
+  cp "$SRC/pom.xml" "$REPO/pom.xml"
   cp "$SRC/argocd/settings.env" "$REPO/argocd/settings.env"
   cp "$BATS_TEST_DIRNAME/fixtures/kustomization.yaml" "$REPO/clusters/asm-ready/kustomization.yaml"
   printf '#!/usr/bin/env bash\necho 1.0.0-abc\n' >"$REPO/tools/image-tag"
@@ -23,7 +30,7 @@ setup() {
   ln -s "$FAKE" "$REPO/tools/images"
   local tool
   for tool in gcloud kubectl curl gke-gcloud-auth-plugin; do ln -s "$FAKE" "$SANDBOX/bin/$tool"; done
-  for tool in bash env sed awk grep cat mktemp rm mv cp tail head sleep dirname tr mkdir touch; do
+  for tool in bash env sed awk grep cat mktemp rm mv cp tail head sleep dirname tr mkdir touch tee; do
     ln -s "$(command -v "$tool")" "$SANDBOX/bin/$tool"
   done
   export ARGOCD_VERSION; ARGOCD_VERSION=$(sed -n 's/^ARGOCD_VERSION=//p' "$SRC/argocd/settings.env")
@@ -48,13 +55,14 @@ run_cluster() {
 }
 
 # The calls that change something, in order, plus the look that found the mesh control plane
-# ACTIVE; without the --context flag every kubectl call carries (a test checks it separately).
+# ACTIVE (looks, zone and IAM policy reads left out); without the --context flag every kubectl call carries (a test checks it separately).
 effects() {
   local line
   while IFS= read -r line; do
     case "$line" in
       *"=> ACTIVE") echo "gcloud container fleet mesh describe => ACTIVE" ;;
-      *" describe "* | *" get "* | *get-value* | *"auth list"* | *" wait "* | *"rollout status"* | *" logs "*) ;;
+      *" describe "* | *" get "* | *get-value* | *"auth list"* | *" wait "* | *"rollout status"* | *" logs "* | \
+        *" zones list "* | *" get-iam-policy "*) ;;
       *) printf '%s\n' "$line" ;;
     esac
   done <"$LOG" | sed -e "s# --context=$CONTEXT##" -e "s#$REPO#REPO#g"
