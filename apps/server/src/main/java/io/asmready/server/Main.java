@@ -7,8 +7,8 @@ import java.util.logging.Logger;
 import io.asmready.server.config.InvalidSettingException;
 import io.asmready.server.config.Settings;
 import io.asmready.server.hello.HelloService;
-import io.asmready.server.http1.PersistenceFilter;
 import io.asmready.server.http1.Http1Guard;
+import io.asmready.server.http1.PersistenceFilter;
 import io.asmready.server.lifecycle.GracefulShutdown;
 import io.asmready.server.lifecycle.Readiness;
 import io.asmready.server.logging.ShutdownSafeLogManager;
@@ -25,14 +25,10 @@ import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 
 /**
- * helloserver: reads application.yaml with environment overrides, starts the web server and hands SIGTERM to
- * {@link GracefulShutdown}.
+ * helloserver: reads application.yaml with environment overrides, starts the hello server (the public port) and
+ * the admin server (health and metrics), and hands SIGTERM to {@link GracefulShutdown}.
  */
 public final class Main {
-    // Observability registers after the routing by default (weight 80 against the routing's 100), where the hello
-    // catch-all would answer /observe/metrics with "Hello World!". Above 100 it registers first.
-    private static final double OBSERVE_WEIGHT = 200;
-
     private Main() {
     }
 
@@ -57,52 +53,74 @@ public final class Main {
     private static void start() {
         Config config = Settings.load(System.getenv());
         Settings settings = Settings.from(config);
-        String host = config.get("server.host").asString().orElse("0.0.0.0");
         Config.global(config);
 
         Readiness readiness = new Readiness();
         RequestLog requestLog = requestLog(settings);
-        WebServerConfig.Builder builder = WebServer.builder().config(config.get("server"));
-        server(builder, settings, readiness);
-        WebServer server = builder.routing(routing -> routing(routing, requestLog))
-                .build()
-                .start();
+
+        WebServerConfig.Builder serverBuilder = WebServer.builder().config(config.get(Settings.SERVER_NODE));
+        server(serverBuilder, settings);
+        WebServer server = serverBuilder.routing(routing -> routing(routing, requestLog)).build().start();
         if (!server.isRunning()) {
             // Helidon logs the cause (address in use, permission) and returns instead of throwing.
-            exit("cannot listen on " + host + ":" + settings.port() + " (cause logged above)");
+            exit("cannot listen on " + settings.host() + ":" + settings.port() + " (cause logged above)");
+        }
+        // Second, so that readiness says UP only once the hello server answers.
+        WebServerConfig.Builder adminBuilder = WebServer.builder().config(config.get(Settings.ADMIN_NODE));
+        admin(adminBuilder, settings, readiness);
+        WebServer admin = adminBuilder.routing(Main::adminRouting).build().start();
+        if (!admin.isRunning()) {
+            server.stop();
+            exit("cannot listen on " + settings.adminHost() + ":" + settings.adminPort()
+                         + " for health and metrics (cause logged above; ADMIN_PORT sets another port)");
         }
 
-        GracefulShutdown shutdown = new GracefulShutdown(server, readiness, requestLog, settings.shutdownGrace());
+        GracefulShutdown shutdown = new GracefulShutdown(server, admin, readiness, requestLog,
+                                                         settings.shutdownGrace());
         Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "graceful-shutdown"));
-        Logger.getLogger(Main.class.getName()).info(() -> "Starting server... listening on http://" + host + ":"
-                + server.port() + "/ (request log " + (settings.logRequests() ? "on" : "off") + ", serving "
+        Logger.getLogger(Main.class.getName()).info(() -> "Starting server... listening on http://" + settings.host()
+                + ":" + server.port() + "/, health and metrics on http://" + settings.adminHost() + ":" + admin.port()
+                + "/observe/ (request log " + (settings.logRequests() ? "on" : "off") + ", serving "
                 + sinceJvmStart() + " ms after JVM start)");
     }
 
     /**
-     * Server-level settings shared by {@link #main(String[])} and the tests.
+     * The hello server's settings, shared by {@link #main(String[])} and the tests.
      *
-     * @param server    server builder, already configured from the {@code server} node
+     * @param server   server builder, already configured from the {@code server} node
+     * @param settings checked settings
+     */
+    static void server(WebServerConfig.Builder server, Settings settings) {
+        common(server, settings);
+    }
+
+    /**
+     * The admin server's settings (health and metrics), shared by {@link #main(String[])} and the tests.
+     *
+     * @param admin     server builder, already configured from the {@code admin} node
      * @param settings  checked settings
      * @param readiness readiness check to publish
      */
-    static void server(WebServerConfig.Builder server, Settings settings, Readiness readiness) {
-        // HTTP/1.1 is served by the guard alone (its limits come from helloserver.http1, not server.protocols):
+    static void admin(WebServerConfig.Builder admin, Settings settings, Readiness readiness) {
+        common(admin, settings);
+        admin.addFeature(ObserveFeature.builder()
+                                 .addObserver(HealthObserver.builder()
+                                                      .details(true)
+                                                      .addCheck(readiness)
+                                                      .build())
+                                 .addObserver(MetricsObserver.create())
+                                 .build());
+    }
+
+    private static void common(WebServerConfig.Builder server, Settings settings) {
+        // HTTP/1.x is served by the guard alone (its limits come from helloserver.http1, not server.protocols):
         // with Helidon's own selector beside it, a connection that sends nothing would wait unidentified between
         // the two, out of reach of the idle-connection sweep.
         server.protocolsDiscoverServices(false)
                 .clearProtocols()
                 .connectionSelectors(List.of(new Http1Guard(settings.http1(), server.idleConnectionTimeout())))
                 .shutdownHook(false) // GracefulShutdown is the one SIGTERM path: readiness DOWN before the stop
-                .shutdownGracePeriod(settings.shutdownGrace())
-                .addFeature(ObserveFeature.builder()
-                                    .weight(OBSERVE_WEIGHT)
-                                    .addObserver(HealthObserver.builder()
-                                                         .details(true)
-                                                         .addCheck(readiness)
-                                                         .build())
-                                    .addObserver(MetricsObserver.create())
-                                    .build());
+                .shutdownGracePeriod(settings.shutdownGrace());
     }
 
     /**
@@ -116,7 +134,8 @@ public final class Main {
     }
 
     /**
-     * The HTTP routing shared by {@link #main(String[])} and the tests.
+     * The hello server's routing, shared by {@link #main(String[])} and the tests: every path is a hello path,
+     * {@code /observe/...} included (health and metrics are on the admin server).
      *
      * @param routing    routing builder
      * @param requestLog where hello requests are logged
@@ -124,6 +143,16 @@ public final class Main {
     static void routing(HttpRouting.Builder routing, RequestLog requestLog) {
         routing.addFilter(new PersistenceFilter())
                 .register(new HelloService(requestLog));
+    }
+
+    /**
+     * The admin server's routing, shared by {@link #main(String[])} and the tests: the observability endpoints
+     * (added by the feature in {@link #admin}) and nothing else; never logged as requests.
+     *
+     * @param routing routing builder
+     */
+    static void adminRouting(HttpRouting.Builder routing) {
+        routing.addFilter(new PersistenceFilter());
     }
 
     private static long sinceJvmStart() {

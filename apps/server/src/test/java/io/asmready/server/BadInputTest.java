@@ -47,7 +47,7 @@ class BadInputTest {
     static void server(WebServerConfig.Builder server) {
         server.idleConnectionTimeout(IDLE_TIMEOUT)
                 .idleConnectionPeriod(Duration.ofMillis(200));
-        Main.server(server, Settings.from(Settings.load(Map.of())), new Readiness());
+        Main.server(server, Settings.from(Settings.load(Map.of())));
     }
 
     @SetUpRoute

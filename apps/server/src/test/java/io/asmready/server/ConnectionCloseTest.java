@@ -41,7 +41,7 @@ class ConnectionCloseTest {
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
         server.idleConnectionTimeout(IDLE_TIMEOUT);
-        Main.server(server, Settings.from(Settings.load(Map.of())), new Readiness());
+        Main.server(server, Settings.from(Settings.load(Map.of())));
     }
 
     @SetUpRoute
@@ -68,8 +68,14 @@ class ConnectionCloseTest {
     }
 
     @Test
-    void observabilityEndpointThenEndOfStream() throws IOException {
-        assertAnsweredThenClosed(RawHttp.get(System.getProperty("asmready.health.ready")), "HTTP/1.1 200", "UP");
+    void observabilityEndpointOnTheAdminPortThenEndOfStream() throws IOException {
+        WebServer admin = AdminServer.start(new Readiness());
+        try {
+            assertAnsweredThenClosed(admin.port(), RawHttp.get(System.getProperty("asmready.health.ready")),
+                                     "HTTP/1.1 200", "UP");
+        } finally {
+            admin.stop();
+        }
     }
 
     @Test
@@ -83,6 +89,11 @@ class ConnectionCloseTest {
     }
 
     private void assertAnsweredThenClosed(String request, String statusLine, String bodyPart) throws IOException {
+        assertAnsweredThenClosed(port, request, statusLine, bodyPart);
+    }
+
+    private static void assertAnsweredThenClosed(int port, String request, String statusLine, String bodyPart)
+            throws IOException {
         try (Socket socket = RawHttp.open(port)) {
             RawHttp.send(socket, request);
             String response = RawHttp.readToEndOfStream(socket);

@@ -25,6 +25,7 @@ import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
 import io.helidon.webserver.testing.junit5.SetUpServer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -32,8 +33,8 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.startsWith;
 
 /**
- * SIGTERM's path while requests are in flight: readiness DOWN first, every in-flight request still answered,
- * then the server stops.
+ * SIGTERM's path while requests are in flight: readiness DOWN first, and visible on the admin port (503) for as
+ * long as the hello server drains; every in-flight request still answered; then both servers stop.
  */
 @ServerTest
 class GracefulShutdownTest {
@@ -45,6 +46,8 @@ class GracefulShutdownTest {
     private static final CountDownLatch RELEASE = new CountDownLatch(1);
     private static final ExecutorService CLIENTS = Executors.newVirtualThreadPerTaskExecutor();
 
+    private static WebServer admin;
+
     private final WebServer server;
 
     GracefulShutdownTest(WebServer server) {
@@ -53,7 +56,7 @@ class GracefulShutdownTest {
 
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
-        Main.server(server, SETTINGS, READINESS);
+        Main.server(server, SETTINGS);
     }
 
     @SetUpRoute
@@ -67,8 +70,14 @@ class GracefulShutdownTest {
         Main.routing(routing, RequestLog.off());
     }
 
+    @BeforeAll
+    static void startAdmin() {
+        admin = AdminServer.start(SETTINGS, READINESS);
+    }
+
     @AfterAll
     static void cleanUp() {
+        admin.stop();
         RELEASE.countDown();
         CLIENTS.shutdownNow();
     }
@@ -76,8 +85,10 @@ class GracefulShutdownTest {
     @Test
     void readinessGoesDownFirstAndInFlightRequestsComplete() throws Exception {
         int port = server.port();
-        assertThat(RawHttp.exchange(port, RawHttp.get(System.getProperty("asmready.health.ready"))),
-                   startsWith("HTTP/1.1 200"));
+        int adminPort = admin.port();
+        String ready = RawHttp.get(System.getProperty("asmready.health.ready"));
+        String live = RawHttp.get(System.getProperty("asmready.health.live"));
+        assertThat(RawHttp.exchange(adminPort, ready), startsWith("HTTP/1.1 200"));
         List<Future<String>> inFlight = new ArrayList<>();
         for (int i = 0; i < IN_FLIGHT; i++) {
             inFlight.add(CLIENTS.submit(() -> RawHttp.exchange(port, RawHttp.get("/test/slow"))));
@@ -85,14 +96,17 @@ class GracefulShutdownTest {
         assertThat("all requests reached the handler", ARRIVED.await(WAIT.toSeconds(), TimeUnit.SECONDS), is(true));
 
         // The very object the JVM shutdown hook runs on SIGTERM.
-        Future<?> stopping = CLIENTS.submit(new GracefulShutdown(server, READINESS, RequestLog.off(),
+        Future<?> stopping = CLIENTS.submit(new GracefulShutdown(server, admin, READINESS, RequestLog.off(),
                                                                   SETTINGS.shutdownGrace()));
 
         Deadline.await("readiness DOWN", () -> READINESS.call().status() == HealthCheckResponse.Status.DOWN, WAIT);
+        Deadline.await("hello listener closed to new connections", () -> refusesConnections(port), WAIT);
+        // What a probe sees while the hello server drains: not ready, still alive.
+        assertThat(RawHttp.exchange(adminPort, ready), startsWith("HTTP/1.1 503"));
+        assertThat(RawHttp.exchange(adminPort, live), startsWith("HTTP/1.1 200"));
         for (Future<String> request : inFlight) {
             assertThat("in flight while readiness is already DOWN", request.isDone(), is(false));
         }
-        Deadline.await("listener closed to new connections", () -> refusesConnections(port), WAIT);
 
         RELEASE.countDown();
         for (Future<String> request : inFlight) {
@@ -102,6 +116,9 @@ class GracefulShutdownTest {
         }
         stopping.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(server.isRunning(), is(false));
+        assertThat(admin.isRunning(), is(false));
+        assertThat("admin listener closed once the hello server has drained", refusesConnections(adminPort),
+                   is(true));
     }
 
     private static boolean refusesConnections(int port) {

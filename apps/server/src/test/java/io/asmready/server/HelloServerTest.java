@@ -19,6 +19,8 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
 import io.helidon.webserver.testing.junit5.SetUpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -28,26 +30,41 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
 /**
- * The hello behaviour kept from the original sample and the observability endpoints beside it, over real HTTP.
+ * The hello behaviour kept from the original sample on the public port, and the observability endpoints on the
+ * admin server beside it, over real HTTP.
  */
 @ServerTest
 class HelloServerTest {
+    private static WebServer admin;
+
     private static final String LIVE = System.getProperty("asmready.health.live");
     private static final String READY = System.getProperty("asmready.health.ready");
     private static final String STARTED = System.getProperty("asmready.health.started");
     private static final String METRICS = System.getProperty("asmready.metrics.path");
 
     private final Http1Client client;
+    private final Http1Client adminClient;
     private final int port;
 
     HelloServerTest(Http1Client client, WebServer server) {
         this.client = client;
         this.port = server.port();
+        this.adminClient = Http1Client.builder().baseUri("http://127.0.0.1:" + admin.port()).build();
+    }
+
+    @BeforeAll
+    static void startAdmin() {
+        admin = AdminServer.start(new Readiness());
+    }
+
+    @AfterAll
+    static void stopAdmin() {
+        admin.stop();
     }
 
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
-        Main.server(server, Settings.from(Settings.load(Map.of())), new Readiness());
+        Main.server(server, Settings.from(Settings.load(Map.of())));
     }
 
     @SetUpRoute
@@ -94,22 +111,37 @@ class HelloServerTest {
     }
 
     @Test
-    void postToAnObserveEndpointIsNotImplementedEither() {
+    void observePathsOnThePublicPortAreHelloPathsLikeAnyOther() {
+        // Health and metrics live on the admin port; here they are paths like any other.
+        for (String path : List.of(METRICS, READY, LIVE)) {
+            try (Http1ClientResponse response = client.get(path).request()) {
+                assertThat(path, response.status(), is(Status.OK_200));
+                assertThat(path, response.as(String.class), is("Hello World! " + path));
+            }
+        }
         try (Http1ClientResponse response = client.post(READY).request()) {
             assertThat(response.status(), is(Status.NOT_IMPLEMENTED_501));
         }
     }
 
     @Test
-    void healthEndpointsAnswerInsteadOfHelloWorld() {
+    void healthEndpointsAnswerOnTheAdminPort() {
         for (String path : List.of(LIVE, READY, STARTED)) {
-            try (Http1ClientResponse response = client.get(path).request()) {
+            try (Http1ClientResponse response = adminClient.get(path).request()) {
                 assertThat(path, response.status(), is(Status.OK_200));
                 assertThat(path, response.as(String.class), containsString("\"status\":\"UP\""));
             }
         }
-        try (Http1ClientResponse response = client.get(READY).request()) {
+        try (Http1ClientResponse response = adminClient.get(READY).request()) {
             assertThat(response.as(String.class), containsString(Readiness.NAME));
+        }
+    }
+
+    @Test
+    void adminPortServesNothingButObservability() {
+        try (Http1ClientResponse response = adminClient.get("/hello").request()) {
+            assertThat(response.status(), is(Status.NOT_FOUND_404));
+            assertThat(response.as(String.class), not(containsString("Hello World")));
         }
     }
 
@@ -120,7 +152,8 @@ class HelloServerTest {
         client.delete("/counted").request().close();
 
         String metrics;
-        try (Http1ClientResponse response = client.get(METRICS).header(HeaderNames.ACCEPT, "text/plain").request()) {
+        try (Http1ClientResponse response = adminClient.get(METRICS).header(HeaderNames.ACCEPT, "text/plain")
+                .request()) {
             assertThat(response.status(), is(Status.OK_200));
             assertThat(response.headers().contentType().orElseThrow().mediaType().text(), is("text/plain"));
             metrics = response.as(String.class);
@@ -142,7 +175,7 @@ class HelloServerTest {
     }
 
     private double helloRequests(String code) {
-        String metrics = client.get(METRICS).header(HeaderNames.ACCEPT, "text/plain").requestEntity(String.class);
+        String metrics = adminClient.get(METRICS).header(HeaderNames.ACCEPT, "text/plain").requestEntity(String.class);
         return PrometheusText.sample(metrics, "hello_requests_total", "code=\"" + code + "\"").orElse(0);
     }
 }

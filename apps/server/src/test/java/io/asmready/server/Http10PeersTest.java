@@ -39,7 +39,7 @@ class Http10PeersTest {
 
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
-        Main.server(server, Settings.from(Settings.load(Map.of())), new Readiness());
+        Main.server(server, Settings.from(Settings.load(Map.of())));
     }
 
     @SetUpRoute

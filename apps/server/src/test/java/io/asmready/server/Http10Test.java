@@ -44,7 +44,7 @@ class Http10Test {
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
         server.idleConnectionTimeout(IDLE_TIMEOUT);
-        Main.server(server, Settings.from(Settings.load(Map.of())), new Readiness());
+        Main.server(server, Settings.from(Settings.load(Map.of())));
     }
 
     @SetUpRoute
@@ -114,23 +114,36 @@ class Http10Test {
     }
 
     @Test
-    void healthAndMetricsOverHttp10AreNotChunked() throws IOException {
-        // Helidon chunks the health JSON for HTTP/1.1; an HTTP/1.0 client gets it with Content-Length.
-        for (String path : List.of(System.getProperty("asmready.health.ready"),
-                                   System.getProperty("asmready.health.live"),
-                                   System.getProperty("asmready.metrics.path"))) {
-            RawHttp.Response response = only(exchangeToEnd("GET " + path + " HTTP/1.0\r\nHost: localhost\r\n\r\n"));
-            assertThat(path, response.status(), is(200));
-            assertNotChunked(response);
-            assertThat(path, response.body().length(), is(Integer.parseInt(response.header("Content-Length"))));
-        }
-        try (Socket socket = RawHttp.open(port)) {
-            RawHttp.send(socket, "GET " + System.getProperty("asmready.health.ready")
-                    + " HTTP/1.0\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n");
-            RawHttp.Response response = only(RawHttp.readResponse(socket));
-            assertThat(response.body(), containsString("\"status\":\"UP\""));
-            assertThat(response.header("Connection"), is("keep-alive"));
-            assertNotChunked(response);
+    void healthAndMetricsOverHttp10OnTheAdminPortAreNotChunked() throws IOException {
+        WebServer admin = AdminServer.start(new Readiness());
+        try {
+            // Helidon chunks the health JSON for HTTP/1.1; an HTTP/1.0 client gets it with Content-Length.
+            for (String path : List.of(System.getProperty("asmready.health.ready"),
+                                       System.getProperty("asmready.health.live"),
+                                       System.getProperty("asmready.metrics.path"))) {
+                RawHttp.Response response = only(exchangeToEnd(admin.port(),
+                                                                "GET " + path + " HTTP/1.0\r\nHost: localhost\r\n\r\n"));
+                assertThat(path, response.status(), is(200));
+                assertThat(path, response.header("Connection"), is("close"));
+                assertNotChunked(response);
+                assertThat(path, response.body().length(), is(Integer.parseInt(response.header("Content-Length"))));
+            }
+            try (Socket socket = RawHttp.open(admin.port())) {
+                for (int i = 0; i < 2; i++) {
+                    RawHttp.send(socket, "GET " + System.getProperty("asmready.health.ready")
+                            + " HTTP/1.0\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n");
+                    RawHttp.Response response = only(RawHttp.readResponse(socket));
+                    assertThat(response.body(), containsString("\"status\":\"UP\""));
+                    assertThat(response.header("Connection"), is("keep-alive"));
+                    assertNotChunked(response);
+                }
+            }
+            // Unknown paths: 404, and the connection still closes.
+            RawHttp.Response notFound = only(exchangeToEnd(admin.port(), "GET /nope HTTP/1.0\r\nHost: localhost\r\n\r\n"));
+            assertThat(notFound.status(), is(404));
+            assertThat(notFound.header("Connection"), is("close"));
+        } finally {
+            admin.stop();
         }
     }
 
@@ -152,6 +165,10 @@ class Http10Test {
     }
 
     private String exchangeToEnd(String request) throws IOException {
+        return exchangeToEnd(port, request);
+    }
+
+    private static String exchangeToEnd(int port, String request) throws IOException {
         try (Socket socket = RawHttp.open(port)) {
             RawHttp.send(socket, request);
             return RawHttp.readToEndOfStream(socket);

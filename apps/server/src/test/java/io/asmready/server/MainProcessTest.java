@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.asmready.server.config.EnvOverrides;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +33,8 @@ import static org.hamcrest.Matchers.startsWith;
  */
 class MainProcessTest {
     private static final Duration START = Duration.ofSeconds(60);
-    private static final Pattern LISTENING = Pattern.compile("Starting server\\.\\.\\. listening on http://[^:]+:(\\d+)/");
+    private static final Pattern LISTENING = Pattern.compile(
+            "Starting server\\.\\.\\. listening on http://[^:]+:(\\d+)/, health and metrics on http://[^:]+:(\\d+)/observe/ ");
     /** JVM exit status after SIGTERM once the shutdown hooks have run (128 + 15). */
     private static final int SIGTERM_EXIT = 143;
 
@@ -49,6 +52,7 @@ class MainProcessTest {
     @Test
     void servesLogsCutsSilentClientsAndStopsGracefullyOnSigterm() throws Exception {
         start(Map.of("PORT", "0",
+                     "ADMIN_PORT", "0",
                      "HOST", "127.0.0.1",
                      "LOG_REQUESTS", "true",
                      "SHUTDOWN_GRACE_SECONDS", "5",
@@ -59,6 +63,9 @@ class MainProcessTest {
         Matcher matcher = LISTENING.matcher(startLine);
         assertThat(startLine, matcher.find(), is(true));
         int port = Integer.parseInt(matcher.group(1));
+        int adminPort = Integer.parseInt(matcher.group(2));
+        assertThat(RawHttp.exchange(adminPort, RawHttp.get(System.getProperty("asmready.health.ready"))),
+                   startsWith("HTTP/1.1 200"));
 
         String response = RawHttp.exchange(port, RawHttp.get("/from/process?q=1"));
         assertThat(response, startsWith("HTTP/1.1 200"));
@@ -90,9 +97,22 @@ class MainProcessTest {
     }
 
     @Test
+    void adminPortInUseStopsWithOneLineAndNonZeroExit() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            start(Map.of("PORT", "0", "ADMIN_PORT", String.valueOf(taken.getLocalPort()), "HOST", "127.0.0.1"));
+            assertThat(process.waitFor(START.toSeconds(), TimeUnit.SECONDS), is(true));
+            assertThat(process.exitValue(), is(1));
+            awaitStreamsClosed();
+            assertThat(stderr.getLast(), is("helloserver: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                                                    + " for health and metrics (cause logged above; ADMIN_PORT sets "
+                                                    + "another port)"));
+        }
+    }
+
+    @Test
     void portInUseStopsWithOneLineAndNonZeroExit() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            start(Map.of("PORT", String.valueOf(taken.getLocalPort()), "HOST", "127.0.0.1"));
+            start(Map.of("PORT", String.valueOf(taken.getLocalPort()), "ADMIN_PORT", "0", "HOST", "127.0.0.1"));
             assertThat(process.waitFor(START.toSeconds(), TimeUnit.SECONDS), is(true));
             assertThat(process.exitValue(), is(1));
             awaitStreamsClosed();
@@ -105,8 +125,8 @@ class MainProcessTest {
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
                                                     Main.class.getName());
-        builder.environment().keySet().removeIf(name -> name.equals("PORT") || name.equals("HOST")
-                || name.equals("LOG_REQUESTS") || name.equals("SHUTDOWN_GRACE_SECONDS") || name.startsWith("SERVER_"));
+        builder.environment().keySet().removeIf(name -> EnvOverrides.KEYS.containsKey(name)
+                || name.startsWith("SERVER_") || name.startsWith("ADMIN_"));
         builder.environment().putAll(env);
         process = builder.start();
         collect(process.getInputStream(), stdout, "stdout");

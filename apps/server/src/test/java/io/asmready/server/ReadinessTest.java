@@ -4,7 +4,6 @@ import java.util.Map;
 
 import io.asmready.server.config.Settings;
 import io.asmready.server.lifecycle.Readiness;
-import io.asmready.server.requestlog.RequestLog;
 
 import io.helidon.http.Status;
 import io.helidon.webclient.http1.Http1Client;
@@ -21,7 +20,8 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 
 /**
- * What a Kubernetes probe sees once shutdown has begun: ready answers 503, live stays 200 (no restart).
+ * What a Kubernetes probe sees on the admin port once shutdown has begun: ready answers 503, live stays 200
+ * (no restart).
  */
 @ServerTest
 class ReadinessTest {
@@ -35,12 +35,12 @@ class ReadinessTest {
 
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
-        Main.server(server, Settings.from(Settings.load(Map.of())), READINESS);
+        Main.admin(server, Settings.from(Settings.load(Map.of())), READINESS);
     }
 
     @SetUpRoute
     static void routing(HttpRouting.Builder routing) {
-        Main.routing(routing, RequestLog.off());
+        Main.adminRouting(routing);
     }
 
     @Test

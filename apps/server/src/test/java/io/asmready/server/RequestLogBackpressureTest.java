@@ -15,6 +15,7 @@ import io.asmready.server.requestlog.RequestLog;
 import io.helidon.http.Status;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webclient.http1.Http1ClientResponse;
+import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
@@ -64,13 +65,17 @@ class RequestLogBackpressureTest {
         this.client = client;
     }
 
+    private static WebServer admin;
+
     @BeforeAll
     static void blockTheLog() {
+        admin = AdminServer.start(new Readiness());
         Logger.getLogger(RequestLog.LOGGER_NAME).addHandler(STUCK_CONSOLE);
     }
 
     @AfterAll
     static void unblock() {
+        admin.stop();
         UNBLOCK.countDown();
         Logger.getLogger(RequestLog.LOGGER_NAME).removeHandler(STUCK_CONSOLE);
         REQUEST_LOG.close(Duration.ofSeconds(10));
@@ -78,7 +83,7 @@ class RequestLogBackpressureTest {
 
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
-        Main.server(server, Settings.from(Settings.load(Map.of())), new Readiness());
+        Main.server(server, Settings.from(Settings.load(Map.of())));
     }
 
     @SetUpRoute
@@ -106,7 +111,8 @@ class RequestLogBackpressureTest {
     }
 
     private double dropped() {
-        String metrics = client.get(System.getProperty("asmready.metrics.path")).requestEntity(String.class);
+        String metrics = Http1Client.builder().baseUri("http://127.0.0.1:" + admin.port()).build()
+                .get(System.getProperty("asmready.metrics.path")).requestEntity(String.class);
         return PrometheusText.sample(metrics, "request_log_dropped_total", "").orElse(0);
     }
 }

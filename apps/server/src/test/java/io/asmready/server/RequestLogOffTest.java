@@ -49,7 +49,7 @@ class RequestLogOffTest {
 
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
-        Main.server(server, SETTINGS, new Readiness());
+        Main.server(server, SETTINGS);
     }
 
     @SetUpRoute

@@ -11,6 +11,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webclient.http1.Http1ClientResponse;
+import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
@@ -55,7 +56,7 @@ class RequestLogTest {
 
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
-        Main.server(server, SETTINGS, new Readiness());
+        Main.server(server, SETTINGS);
     }
 
     @SetUpRoute
@@ -90,9 +91,15 @@ class RequestLogTest {
     }
 
     @Test
-    void observabilityAndNotImplementedRequestsAreNotLoggedAsHelloRequests() throws InterruptedException {
-        client.get(System.getProperty("asmready.health.ready")).request().close();
-        client.get(System.getProperty("asmready.metrics.path")).request().close();
+    void adminPortAndNotImplementedRequestsAreNotLogged() throws InterruptedException {
+        WebServer admin = AdminServer.start(new Readiness());
+        try {
+            Http1Client adminClient = Http1Client.builder().baseUri("http://127.0.0.1:" + admin.port()).build();
+            adminClient.get(System.getProperty("asmready.health.ready")).request().close();
+            adminClient.get(System.getProperty("asmready.metrics.path")).request().close();
+        } finally {
+            admin.stop();
+        }
         client.post("/posted").request().close();
         // One writer keeps arrival order: once this marker is out, anything logged before it is out too.
         client.get("/marker-after-observe").request().close();
@@ -100,5 +107,12 @@ class RequestLogTest {
 
         assertThat(log.messages().stream().filter(it -> it.contains("/observe") || it.contains("/posted")).toList(),
                    is(empty()));
+    }
+
+    @Test
+    void observePathsOnThePublicPortAreHelloRequestsAndLogged() throws InterruptedException {
+        String metricsPath = System.getProperty("asmready.metrics.path");
+        client.get(metricsPath).request().close();
+        log.await(it -> it.startsWith("GET " + metricsPath + " headers: {"), WAIT);
     }
 }

@@ -23,20 +23,28 @@ class SettingsTest {
         Config config = Settings.load(Map.of());
         Settings settings = Settings.from(config);
         assertThat(settings.port(), is(sharedInt("asmready.http.port")));
+        assertThat(settings.adminPort(), is(sharedInt("asmready.admin.port")));
         assertThat(settings.shutdownGrace(), is(Duration.ofSeconds(sharedInt("asmready.shutdown.grace.seconds"))));
+        assertThat(settings.host(), is("0.0.0.0"));
+        assertThat(settings.adminHost(), is("0.0.0.0"));
         assertThat(config.get("server.host").asString().get(), is("0.0.0.0"));
         assertThat(settings.logRequests(), is(true));
     }
 
     @Test
     void environmentOverridesEachDocumentedKey() {
-        Config config = Settings.load(Map.of("PORT", "9090",
+        Config config = Settings.load(Map.of("PORT", "8181",
+                                             "ADMIN_PORT", "9191",
                                              "HOST", "127.0.0.1",
                                              "LOG_REQUESTS", "FALSE",
                                              "SHUTDOWN_GRACE_SECONDS", "3"));
         Settings settings = Settings.from(config);
-        assertThat(settings.port(), is(9090));
+        assertThat(settings.port(), is(8181));
+        assertThat(settings.adminPort(), is(9191));
+        // HOST applies to both servers, through the keys each one is built from.
         assertThat(config.get("server.host").asString().get(), is("127.0.0.1"));
+        assertThat(config.get("admin.host").asString().get(), is("127.0.0.1"));
+        assertThat(config.get("admin.port").asString().get(), is("9191"));
         assertThat(settings.logRequests(), is(false));
         assertThat(settings.shutdownGrace(), is(Duration.ofSeconds(3)));
     }
@@ -47,6 +55,10 @@ class SettingsTest {
                        "server.port (env PORT) must be an integer from 0 to 65535, got 'abc'");
         assertRejected(Map.of("PORT", "70000"),
                        "server.port (env PORT) must be an integer from 0 to 65535, got '70000'");
+        assertRejected(Map.of("ADMIN_PORT", "-1"),
+                       "admin.port (env ADMIN_PORT) must be an integer from 0 to 65535, got '-1'");
+        assertRejected(Map.of("PORT", "8080", "ADMIN_PORT", "8080"),
+                       "admin.port (env ADMIN_PORT) must differ from server.port (env PORT), both are 8080");
         assertRejected(Map.of("LOG_REQUESTS", "yes"),
                        "helloserver.log-requests (env LOG_REQUESTS) must be true or false, got 'yes'");
         assertRejected(Map.of("SHUTDOWN_GRACE_SECONDS", "-1"),

@@ -52,7 +52,7 @@ class ShutdownGraceTest {
 
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
-        Main.server(server, SETTINGS, READINESS);
+        Main.server(server, SETTINGS);
     }
 
     @SetUpRoute
@@ -79,11 +79,13 @@ class ShutdownGraceTest {
         Future<String> hung = CLIENTS.submit(() -> RawHttp.exchange(port, RawHttp.get("/test/hung")));
         assertThat(ARRIVED.await(WAIT.toSeconds(), TimeUnit.SECONDS), is(true));
 
-        new GracefulShutdown(server, READINESS, RequestLog.off(), SETTINGS.shutdownGrace()).run();
+        WebServer admin = AdminServer.start(SETTINGS, READINESS);
+        new GracefulShutdown(server, admin, READINESS, RequestLog.off(), SETTINGS.shutdownGrace()).run();
 
         // A stop that waited for the request would return only after the handler's minute, FINISHED set by then.
         assertThat("the stop returned while the hung request was still unfinished", FINISHED.get(), is(false));
         assertThat(server.isRunning(), is(false));
+        assertThat(admin.isRunning(), is(false));
         // The client never gets the handler's late reply: either the connection closes unanswered, or the
         // interrupted handler's 500 gets out first (a race between the two that both mean "cut at the grace").
         String answer = hung.get(WAIT.toSeconds(), TimeUnit.SECONDS);

@@ -1,20 +1,22 @@
 package io.asmready.server.config;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The short environment variables users of Cloud Run and Kubernetes expect ({@code PORT=9090}) mapped onto
+ * The short environment variables users of Cloud Run and Kubernetes expect ({@code PORT=8080}) mapped onto
  * the configuration keys of application.yaml. Helidon's own environment source still works for every other key
- * ({@code SERVER_MAX_DASH_TCP_DASH_CONNECTIONS}); these four are the documented contract.
+ * ({@code SERVER_MAX_DASH_TCP_DASH_CONNECTIONS}); these are the documented contract.
  */
 public final class EnvOverrides {
-    /** Environment variable name to the configuration key it overrides. */
-    public static final Map<String, String> KEYS = Map.of(
-            "PORT", "server.port",
-            "HOST", "server.host",
-            "LOG_REQUESTS", Settings.LOG_REQUESTS_KEY,
-            "SHUTDOWN_GRACE_SECONDS", Settings.SHUTDOWN_GRACE_KEY);
+    /** Environment variable name to the configuration keys it overrides. */
+    public static final Map<String, List<String>> KEYS = Map.of(
+            "PORT", List.of(Settings.PORT_KEY),
+            "ADMIN_PORT", List.of(Settings.ADMIN_PORT_KEY),
+            "HOST", List.of(Settings.HOST_KEY, Settings.ADMIN_HOST_KEY),
+            "LOG_REQUESTS", List.of(Settings.LOG_REQUESTS_KEY),
+            "SHUTDOWN_GRACE_SECONDS", List.of(Settings.SHUTDOWN_GRACE_KEY));
 
     private EnvOverrides() {
     }
@@ -27,10 +29,10 @@ public final class EnvOverrides {
      */
     public static Map<String, String> toConfigKeys(Map<String, String> env) {
         Map<String, String> result = new LinkedHashMap<>();
-        KEYS.forEach((variable, key) -> {
+        KEYS.forEach((variable, keys) -> {
             String value = env.get(variable);
             if (value != null) {
-                result.put(key, value.strip());
+                keys.forEach(key -> result.put(key, value.strip()));
             }
         });
         return result;
@@ -44,7 +46,7 @@ public final class EnvOverrides {
      */
     static String describe(String key) {
         return KEYS.entrySet().stream()
-                .filter(it -> it.getValue().equals(key))
+                .filter(it -> it.getValue().contains(key))
                 .map(it -> key + " (env " + it.getKey() + ")")
                 .findFirst()
                 .orElse(key);

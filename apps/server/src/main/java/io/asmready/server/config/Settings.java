@@ -13,19 +13,35 @@ import io.helidon.webserver.http1.Http1Config;
  * The settings of helloserver, read and checked once at start-up so that a wrong value stops the server with one
  * clear line instead of a stack trace in the middle of the first request.
  *
- * @param port            listening port (0 picks a free one)
+ * @param host            address the hello server listens on
+ * @param port            the hello server's port (0 picks a free one)
+ * @param adminHost       address the admin server listens on (env HOST sets both)
+ * @param adminPort       the admin server's port: health and metrics (0 picks a free one)
  * @param logRequests     whether each hello request is logged with its headers
  * @param requestLogQueue how many request records may wait for the log writer before new ones are dropped
  * @param shutdownGrace   how long in-flight requests get to complete after SIGTERM
  * @param http1           HTTP/1.1 limits (request line, headers, validation)
  */
-public record Settings(int port, boolean logRequests, int requestLogQueue, Duration shutdownGrace, Http1Config http1) {
+public record Settings(String host,
+                       int port,
+                       String adminHost,
+                       int adminPort,
+                       boolean logRequests,
+                       int requestLogQueue,
+                       Duration shutdownGrace,
+                       Http1Config http1) {
+    /** The hello server's configuration node. */
+    public static final String SERVER_NODE = "server";
+    /** The admin server's configuration node. */
+    public static final String ADMIN_NODE = "admin";
+    static final String PORT_KEY = SERVER_NODE + ".port";
+    static final String HOST_KEY = SERVER_NODE + ".host";
+    static final String ADMIN_PORT_KEY = ADMIN_NODE + ".port";
+    static final String ADMIN_HOST_KEY = ADMIN_NODE + ".host";
     static final String LOG_REQUESTS_KEY = "helloserver.log-requests";
     static final String SHUTDOWN_GRACE_KEY = "helloserver.shutdown-grace-seconds";
     static final String REQUEST_LOG_QUEUE_KEY = "helloserver.request-log-queue";
     static final String HTTP1_KEY = "helloserver.http1";
-    private static final String PORT_KEY = "server.port";
-    private static final String HOST_KEY = "server.host";
     private static final int MAX_GRACE_SECONDS = 3600;
 
     /**
@@ -49,16 +65,27 @@ public record Settings(int port, boolean logRequests, int requestLogQueue, Durat
      * @throws InvalidSettingException naming the key (and its variable) and what is expected
      */
     public static Settings from(Config config) {
-        String host = config.get(HOST_KEY).asString().orElse("0.0.0.0");
-        if (host.isBlank()) {
-            throw invalid(HOST_KEY, host, "a host name or IP address to listen on");
-        }
+        String host = host(config, HOST_KEY);
+        String adminHost = host(config, ADMIN_HOST_KEY);
         int port = integer(config, PORT_KEY, 0, 65535);
+        int adminPort = integer(config, ADMIN_PORT_KEY, 0, 65535);
+        if (port == adminPort && port != 0) {
+            throw new InvalidSettingException(EnvOverrides.describe(ADMIN_PORT_KEY) + " must differ from "
+                                                      + EnvOverrides.describe(PORT_KEY) + ", both are " + port);
+        }
         boolean logRequests = bool(config, LOG_REQUESTS_KEY);
         int queue = integer(config, REQUEST_LOG_QUEUE_KEY, 1, 1_000_000);
         int grace = integer(config, SHUTDOWN_GRACE_KEY, 0, MAX_GRACE_SECONDS);
         Http1Config http1 = Http1Config.create(config.get(HTTP1_KEY));
-        return new Settings(port, logRequests, queue, Duration.ofSeconds(grace), http1);
+        return new Settings(host, port, adminHost, adminPort, logRequests, queue, Duration.ofSeconds(grace), http1);
+    }
+
+    private static String host(Config config, String key) {
+        String host = required(config, key);
+        if (host.isBlank()) {
+            throw invalid(key, host, "a host name or IP address to listen on");
+        }
+        return host;
     }
 
     private static int integer(Config config, String key, int min, int max) {
