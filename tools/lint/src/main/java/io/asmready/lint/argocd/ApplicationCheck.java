@@ -21,7 +21,8 @@ import tools.jackson.databind.JsonNode;
  * while their kinds are missing; its deletion takes its resources along. Each problem is one line naming the Application.
  */
 final class ApplicationCheck {
-    static final String FINALIZER = "resources-finalizer.argocd.argoproj.io";
+    // Domain-qualified (with a path): the API server warns about a bare finalizer name.
+    static final String FINALIZER = "resources-finalizer.argocd.argoproj.io/foreground";
     static final String IN_CLUSTER = "https://kubernetes.default.svc";
     /** The managed mesh control plane takes about ten minutes to come up, sometimes twice that. */
     static final Duration MESH_PROVISIONING = Duration.ofMinutes(30);

@@ -154,8 +154,8 @@ class ApplicationConsistencyTest {
 
     @Test
     void rejectsAnApplicationThatWouldLeaveItsResourcesBehind() {
-        assertRejected(problems(REAL.replace("  finalizers:\n  - resources-finalizer.argocd.argoproj.io\n", "")),
-                "no resources-finalizer.argocd.argoproj.io");
+        assertRejected(problems(REAL.replace("  finalizers:\n  - resources-finalizer.argocd.argoproj.io/foreground\n", "")),
+                "no resources-finalizer.argocd.argoproj.io/foreground");
     }
 
     @Test
