@@ -106,7 +106,8 @@ public record Settings(String serverAddr,
         String admin = present(env, ADMIN_PORT);
         String old = present(env, PORT);
         if (admin != null) {
-            if (old != null) {
+            // The same number under both names (scripts that also serve older builds) ignores nothing.
+            if (old != null && !old.equals(admin)) {
                 notices.add(PORT + "=" + old + " ignored: " + ADMIN_PORT + " is set (" + PORT + " is deprecated for loadgen)");
             }
             return OptionalInt.of(intIn(ADMIN_PORT, admin, 0, MAX_PORT, expected));

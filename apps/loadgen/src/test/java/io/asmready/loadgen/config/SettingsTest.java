@@ -147,6 +147,15 @@ class SettingsTest {
         assertThat(settings.notices(), is(List.of("PORT=8081 ignored: ADMIN_PORT is set (PORT is deprecated for loadgen)")));
     }
 
+    @Test
+    void theSamePortUnderBothNamesNeedsNoNotice() throws SettingsException {
+        Map<String, String> env = with("PORT", "9091");
+        env.put("ADMIN_PORT", "9091");
+        Settings settings = Settings.fromEnv(env);
+        assertThat(settings.adminPort(), is(OptionalInt.of(9091)));
+        assertThat(settings.notices(), is(List.of()));
+    }
+
     private static Map<String, String> with(String name, String value) {
         Map<String, String> env = new HashMap<>(VALID);
         env.put(name, value);
