@@ -11,13 +11,11 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class Schemas {
     private static final SchemaStore STORE = SchemaStore.fromEnvironment();
-    private static CrdValidator istio;
-    private static CrdValidator clusterCrds;
 
     private Schemas() {
     }
 
-    /** The local path of a pinned schema, e.g. {@code Schemas.require("argocd/application-crd.yaml")}. */
+    /** The local path of a pinned schema, e.g. {@code Schemas.require("skaffold/v4beta14.json")}. */
     public static Path require(String name) {
         return require(STORE, name);
     }
@@ -32,25 +30,5 @@ public final class Schemas {
             Assumptions.abort("skipped, schema unavailable: " + e.getMessage());
             return null;
         }
-    }
-
-    /** Istio's CRDs (one validator for the whole run: compiling schemas is the slow part). */
-    public static synchronized CrdValidator istio() {
-        if (istio == null) {
-            istio = CrdValidator.fromFiles(require("istio/customresourcedefinitions.gen.yaml"));
-        }
-        return istio;
-    }
-
-    /**
-     * Every custom resource kind clusters/ may render: Istio's and Managed Service for Prometheus'
-     * PodMonitoring (what {@code ClusterChecks.check} validates against).
-     */
-    public static synchronized CrdValidator clusterCrds() {
-        if (clusterCrds == null) {
-            clusterCrds = CrdValidator.fromFiles(require("istio/customresourcedefinitions.gen.yaml"),
-                    require("gmp/podmonitorings-crd.yaml"));
-        }
-        return clusterCrds;
     }
 }

@@ -3,25 +3,24 @@ package io.asmready.lint.clusters;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.asmready.lint.CrdValidator;
 import io.asmready.lint.KubernetesModel;
-import io.asmready.lint.LintException;
 import io.asmready.lint.Manifests;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Every check of an overlay's rendered output: each core object strictly through the fabric8 model,
- * each custom resource against its CRD schema, then the mesh-readiness and consistency rules.
+ * The project's own rules on an overlay's rendered output: core objects read into the fabric8 model,
+ * custom resources (every kind fabric8 does not model) kept as trees. Whether the objects are valid
+ * at all (fields, types, kinds, CRD schemas) is the API server's call (tools/local-cluster/tests).
  *
  * <pre>{@code
- * List<Violation> problems = ClusterChecks.check(Kustomize.render(dir), Overlay.ASM_READY, Schemas.istio());
+ * List<Violation> problems = ClusterChecks.check(Kustomize.render(dir), Overlay.ASM_READY);
  * }</pre>
  */
 public final class ClusterChecks {
     /** Every rule id; the fixture suite proves each one rejects a broken manifest. */
     public static final List<String> RULES = List.of(
-            "model", "crd", "unknown-kind", "namespace",
+            "namespace",
             "labels", "stable-selector", "selector-matches", "service-per-workload",
             "port-name", "app-protocol", "target-port", "reserved-port", "container-port",
             "uid-1337", "run-as-user", "run-as-non-root", "read-only-root", "tmp-volume", "drop-all", "privilege-escalation",
@@ -38,23 +37,18 @@ public final class ClusterChecks {
     private ClusterChecks() {
     }
 
-    public static List<Violation> check(List<JsonNode> rendered, Overlay overlay, CrdValidator crds) {
+    /**
+     * @throws io.asmready.lint.LintException when a core object cannot be read into its model at all
+     */
+    public static List<Violation> check(List<JsonNode> rendered, Overlay overlay) {
         List<Violation> out = new ArrayList<>();
         List<HasMetadata> objects = new ArrayList<>();
         List<JsonNode> customResources = new ArrayList<>();
         for (JsonNode object : rendered) {
             if (KubernetesModel.isModelled(object)) {
-                try {
-                    objects.add(KubernetesModel.parse(object));
-                } catch (LintException e) {
-                    out.add(new Violation("model", e.getMessage()));
-                }
-            } else if (crds.supports(object)) {
-                crds.validate(object).forEach(problem -> out.add(new Violation("crd", problem)));
-                customResources.add(object);
+                objects.add(KubernetesModel.parse(object));
             } else {
-                out.add(new Violation("unknown-kind", Manifests.id(object) + ": apiVersion " + Manifests.apiVersion(object)
-                        + " is neither a Kubernetes API nor a custom resource with a known CRD"));
+                customResources.add(object);
             }
         }
         Rendered parsed = new Rendered(objects, customResources);

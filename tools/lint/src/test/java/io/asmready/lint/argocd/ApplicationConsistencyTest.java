@@ -48,6 +48,13 @@ class ApplicationConsistencyTest {
     }
 
     @Test
+    void argocdRendersToTheProjectAndTheApplicationOnly() {
+        List<JsonNode> objects = ArgoCd.objects(REAL);
+        assertEquals(List.of("AppProject/asm-ready", "Application/asm-ready"), objects.stream().map(Manifests::id).toList());
+        objects.forEach(o -> assertEquals("argocd", Manifests.namespace(o), Manifests.id(o)));
+    }
+
+    @Test
     void theApplicationSyncsClustersAsmReadyIntoItsOwnNamespace() {
         List<JsonNode> applications = ArgoCd.applications(ArgoCd.objects(REAL));
         assertEquals(1, applications.size());

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
-import io.asmready.lint.CrdValidator;
 import io.asmready.lint.Kustomize;
 import io.asmready.lint.Manifests;
 import io.asmready.lint.Schemas;
@@ -15,12 +14,12 @@ import io.asmready.lint.Yaml;
 import tools.jackson.databind.JsonNode;
 
 /**
- * What the Argo CD checks share: argocd/ rendered as `make cluster` applies it, the pinned Argo CD
- * CRDs, and a checker whose renderer is cached (each path is rendered once per run).
+ * What the Argo CD checks share: argocd/ rendered as `make cluster` applies it, the scopes of the
+ * custom kinds clusters/ renders (from their pinned CRDs), and a checker whose renderer is cached
+ * (each path is rendered once per run).
  */
 final class ArgoCd {
     private static final Map<Path, List<JsonNode>> RENDERED = new ConcurrentHashMap<>();
-    private static CrdValidator crds;
     private static KindScope scopes;
 
     private ArgoCd() {
@@ -39,20 +38,10 @@ final class ArgoCd {
         return Manifests.ofKind(objects, "Application");
     }
 
-    static synchronized CrdValidator crds() {
-        if (crds == null) {
-            crds = CrdValidator.fromFiles(Schemas.require("argocd/application-crd.yaml"),
-                    Schemas.require("argocd/appproject-crd.yaml"),
-                    Schemas.require("argocd/applicationset-crd.yaml"));
-        }
-        return crds;
-    }
-
     static synchronized KindScope scopes() {
         if (scopes == null) {
             scopes = KindScope.fromCrdFiles(Schemas.require("istio/customresourcedefinitions.gen.yaml"),
-                    Schemas.require("gmp/podmonitorings-crd.yaml"),
-                    Schemas.require("argocd/application-crd.yaml"), Schemas.require("argocd/appproject-crd.yaml"));
+                    Schemas.require("gmp/podmonitorings-crd.yaml"));
         }
         return scopes;
     }

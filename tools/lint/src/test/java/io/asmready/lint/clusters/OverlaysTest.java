@@ -9,7 +9,6 @@ import java.util.stream.Stream;
 
 import io.asmready.lint.Kustomize;
 import io.asmready.lint.Manifests;
-import io.asmready.lint.Schemas;
 import io.asmready.lint.Settings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,7 +31,7 @@ class OverlaysTest {
     @MethodSource("overlays")
     void rendersAndPassesEveryCheck(String dir, Overlay overlay) {
         List<JsonNode> rendered = Kustomize.render(Settings.path(dir));
-        List<Violation> violations = ClusterChecks.check(rendered, overlay, Schemas.clusterCrds());
+        List<Violation> violations = ClusterChecks.check(rendered, overlay);
         assertEquals(List.of(), violations.stream().map(Violation::toString).toList());
     }
 
