@@ -209,27 +209,13 @@ h_container_jvm_flags() {
   echo "-XX:MaxRAM=$mem $gc${flags% }${H_JVM_EXTRA:+ $H_JVM_EXTRA}"
 }
 
-# Whether the helloserver jar serves health and metrics on an admin socket of their own (env ADMIN_PORT,
-# root pom asmready.admin.port) rather than on its public port. Transitional: a jar built before that
-# change still answers them on PORT. Decided from the jar's bytes (unzip); without unzip, the new layout.
-h_server_admin_socket() {
-  if [ -z "${H_SERVER_ADMIN:-}" ]; then
-    H_SERVER_ADMIN=1
-    if command -v unzip >/dev/null 2>&1 && [ -f "$H_SERVER_JAR" ]; then
-      # grep -c reads to the end (-q would stop early, and unzip's SIGPIPE would fail the pipeline).
-      [ "$(unzip -p "$H_SERVER_JAR" 2>/dev/null | grep -a -c ADMIN_PORT || true)" -gt 0 ] || H_SERVER_ADMIN=0
-    fi
-  fi
-  [ "$H_SERVER_ADMIN" = 1 ]
-}
-
 # Starts helloserver on 127.0.0.1:$2, its health and metrics on a free admin port (H_LAST_ADMIN_PORT).
 # Usage: h_start_server NAME PORT CPU [VAR=value ...]. Extra JVM flags come from H_SERVER_JVM (a
 # string). Sets H_LAST_PID and H_LAST_ADMIN_PORT.
 h_start_server() {
   local name=$1 port=$2 cpu=$3; shift 3
   local java; java=$(h_java)
-  if h_server_admin_socket; then H_LAST_ADMIN_PORT=$(h_port); else H_LAST_ADMIN_PORT=$port; fi
+  H_LAST_ADMIN_PORT=$(h_port)
   # shellcheck disable=SC2086
   h_spawn "$name" "$cpu" PORT="$port" ADMIN_PORT="$H_LAST_ADMIN_PORT" HOST=127.0.0.1 "$@" -- \
     "$java" ${H_SERVER_JVM:-} -jar "$H_SERVER_JAR"
