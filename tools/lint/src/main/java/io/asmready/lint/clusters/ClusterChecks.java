@@ -21,13 +21,13 @@ public final class ClusterChecks {
     /** Every rule id; the fixture suite proves each one rejects a broken manifest. */
     public static final List<String> RULES = List.of(
             "namespace",
-            "labels", "stable-selector", "selector-matches", "service-per-workload",
-            "port-name", "app-protocol", "target-port", "reserved-port", "container-port",
+            "labels", "stable-selector", "service-per-workload",
+            "target-port", "reserved-port", "container-port",
             "uid-1337", "run-as-user", "read-only-root", "tmp-volume",
             "service-account", "service-account-token", "resources",
             "probes", "prestop", "grace-period", "image", "loadgen-target",
             "public-admin", "pod-monitoring",
-            "injection-label", "mesh-objects", "sync-wave", "mesh-selector", "mtls-strict", "plaintext-exception",
+            "injection-label", "mesh-objects", "sync-wave", "mtls-strict", "plaintext-exception",
             "mesh-tls", "authz", "authz-principal",
             "hpa", "pdb");
     static final String SYNC_WAVE = "argocd.argoproj.io/sync-wave";

@@ -18,8 +18,11 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
 /**
- * What the mesh needs to see a workload: a Service for each, selectors that match and never change,
- * app/version labels, named and typed ports, and none of the ports the sidecar takes for itself.
+ * What the mesh needs to see a workload: a Service for each, selectors that never change, app/version
+ * labels, Services that target named container ports, none of the ports the sidecar takes for
+ * itself, and no admin port outside the cluster. (Selectors that match their pods: the API server
+ * and the EndpointSlice check of tools/local-cluster/tests/manifests.bats; port names and
+ * appProtocol: istioctl analyze's IST0118 in mesh.bats.)
  */
 final class WorkloadRules {
     /** Labels a selector must never use: they change from one release to the next. */
@@ -47,16 +50,14 @@ final class WorkloadRules {
             Map<String, String> selector = deployment.getSpec().getSelector() == null ? null
                     : deployment.getSpec().getSelector().getMatchLabels();
             stableSelector(id, selector, out);
-            if (!selects(selector, podLabels)) {
-                out.add(new Violation("selector-matches", id + ": spec.selector " + selector
-                        + " does not match its own pod labels " + podLabels));
-            }
             if (rendered.services().stream().noneMatch(s -> selects(s.getSpec().getSelector(), podLabels))) {
                 out.add(new Violation("service-per-workload", id + ": no Service selects its pods " + podLabels
                         + " (the mesh knows a workload only through a Service)"));
             }
             for (Container container : deployment.getSpec().getTemplate().getSpec().getContainers()) {
-                containerPorts(id, container, out);
+                for (ContainerPort port : container.getPorts() == null ? List.<ContainerPort>of() : container.getPorts()) {
+                    reservedPort(id + ": container " + container.getName(), port.getContainerPort(), out);
+                }
             }
         }
         for (Service service : rendered.services()) {
@@ -94,16 +95,6 @@ final class WorkloadRules {
         }
     }
 
-    private static void containerPorts(String id, Container container, List<Violation> out) {
-        for (ContainerPort port : container.getPorts() == null ? List.<ContainerPort>of() : container.getPorts()) {
-            if (port.getName() == null || port.getName().isBlank()) {
-                out.add(new Violation("port-name", id + ": container " + container.getName() + " port "
-                        + port.getContainerPort() + " has no name (name it 'http')"));
-            }
-            reservedPort(id + ": container " + container.getName(), port.getContainerPort(), out);
-        }
-    }
-
     private static void reservedPort(String where, Integer port, List<Violation> out) {
         if (port != null && port >= RESERVED_FIRST && port <= RESERVED_LAST) {
             out.add(new Violation("reserved-port", where + " uses port " + port + ", inside " + RESERVED_FIRST + "-"
@@ -117,19 +108,7 @@ final class WorkloadRules {
         stableSelector(id, selector, out);
         List<Deployment> selected = rendered.deployments().stream()
                 .filter(d -> selects(selector, labels(d.getSpec().getTemplate()))).toList();
-        if (selected.isEmpty()) {
-            out.add(new Violation("selector-matches", id + ": selector " + selector + " matches no pod template"));
-        }
         for (ServicePort port : service.getSpec().getPorts()) {
-            String name = port.getName();
-            if (name == null || !(name.equals("http") || name.startsWith("http-"))) {
-                out.add(new Violation("port-name", id + ": port " + port.getPort() + " is named '" + name
-                        + "'; expected 'http' (or 'http-...') so the mesh treats it as HTTP"));
-            }
-            if (!"http".equals(port.getAppProtocol())) {
-                out.add(new Violation("app-protocol", id + ": port " + port.getPort() + " has appProtocol '"
-                        + port.getAppProtocol() + "'; expected 'http'"));
-            }
             reservedPort(id, port.getPort(), out);
             targetPort(id, port, selected, out);
             publicAdmin(id, service, port, selected, out);
