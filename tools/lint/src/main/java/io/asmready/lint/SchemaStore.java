@@ -14,85 +14,84 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * The pinned upstream schema files (Skaffold's JSON schema, the CRDs of Argo CD, Istio and Managed Service
- * for Prometheus), which the project never commits. They are read from {@code SCHEMAS_DIR} when it is set
- * (CI points it at the shared copies); otherwise the same pinned files are downloaded once from their
- * upstream tags into a cache ({@code $ASMREADY_SCHEMA_CACHE}, default {@code ~/.cache/asm-ready/schemas}).
- * Every file is checked against its SHA-256, so a moved tag or a stale copy fails instead of validating against
- * something else.
+ * The pinned upstream schema files (Skaffold's JSON schema, the CRDs of Istio and Managed Service for
+ * Prometheus), which the project never commits. Which files, from where, with which SHA-256: one line
+ * each in {@code tools/schemas/pins.tsv}, the list {@code tools/schemas/fetch} reads too. They are read
+ * from {@code SCHEMAS_DIR} when it is set (CI points it at the shared copies); otherwise the same pinned
+ * files are downloaded once from their upstream tags into a cache ({@code $ASMREADY_SCHEMA_CACHE},
+ * default {@code ~/.cache/asm-ready/schemas}, as fetch uses). Every file is checked against its SHA-256,
+ * so a moved tag or a stale copy fails instead of validating against something else.
  */
 public final class SchemaStore {
-    /** Upstream repositories publish these at fixed tags; raw URL = RAW_BASE + path below. */
+    /** Upstream repositories publish these at fixed tags; raw URL = RAW_BASE + upstream path. */
     public static final String RAW_BASE = "https://raw.githubusercontent.com/";
+    /** The pin list, relative to the repository root. */
+    public static final String PINS = "tools/schemas/pins.tsv";
 
     private record Pinned(String upstreamPath, String sha256) {
     }
 
-    private static final Map<String, Pinned> PINNED = Map.of(
-            "skaffold/v4beta14.json", new Pinned(
-                    "GoogleContainerTools/skaffold/v2.24.0/docs-v2/content/en/schemas/v4beta14.json",
-                    "7c29a621995d2c6143d3c423c8e3d3dfb25703a49fd1cf77644b54168414b39e"),
-            "argocd/application-crd.yaml", new Pinned(
-                    "argoproj/argo-cd/v3.5.1/manifests/crds/application-crd.yaml",
-                    "5dde0e229249b6b707beb98674c1deae3949d5c319a6c45b9f5a80c99618e40c"),
-            "argocd/applicationset-crd.yaml", new Pinned(
-                    "argoproj/argo-cd/v3.5.1/manifests/crds/applicationset-crd.yaml",
-                    "7d282054f41ca2b71a22bab04a8caf0000e07e53a62432e6ea292dae5ab4f07d"),
-            "argocd/appproject-crd.yaml", new Pinned(
-                    "argoproj/argo-cd/v3.5.1/manifests/crds/appproject-crd.yaml",
-                    "ab225266944322750136f1198d93786e4a79a0e43c8d149abfba44da30a3eac8"),
-            "istio/customresourcedefinitions.gen.yaml", new Pinned(
-                    "istio/api/v1.30.3/kubernetes/customresourcedefinitions.gen.yaml",
-                    "dcb43ff6b9af2f629b80b6a82597f5a91db259c757e66cc5353ac007da28351a"),
-            // Google Cloud Managed Service for Prometheus: the PodMonitoring kind GKE's managed collection installs.
-            "gmp/podmonitorings-crd.yaml", new Pinned(
-                    "GoogleCloudPlatform/prometheus-engine/v0.17.2/charts/operator/crds/monitoring.googleapis.com_podmonitorings.yaml",
-                    "d344029bc7754e0254d7c253db9d6400b344d5837e121b42790946757bc79f1f"));
-
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration DOWNLOAD_TIMEOUT = Duration.ofSeconds(60);
 
+    private final Path pins;
     private final Path schemasDir;
     private final Path cacheDir;
     private final String rawBase;
     private final boolean ci;
 
     /**
+     * @param pins       the pin list ({@link #PINS} in the repository)
      * @param schemasDir the directory of pinned files, or null to use the cache and download
      * @param cacheDir   where downloads are kept
      * @param rawBase    base URL the upstream paths are appended to ({@link #RAW_BASE}; tests use a local server)
      * @param ci         whether this runs under CI (only reported here; callers decide skip versus fail)
      */
-    public SchemaStore(Path schemasDir, Path cacheDir, String rawBase, boolean ci) {
+    public SchemaStore(Path pins, Path schemasDir, Path cacheDir, String rawBase, boolean ci) {
+        this.pins = pins;
         this.schemasDir = schemasDir;
         this.cacheDir = cacheDir;
         this.rawBase = rawBase.endsWith("/") ? rawBase : rawBase + "/";
         this.ci = ci;
     }
 
-    /** The store as the environment configures it: SCHEMAS_DIR, ASMREADY_SCHEMA_CACHE, CI. */
+    /**
+     * The store as the environment configures it, with the variables tools/schemas/fetch reads:
+     * SCHEMAS_DIR, ASMREADY_SCHEMA_CACHE (else XDG_CACHE_HOME or ~/.cache, then asm-ready/schemas),
+     * ASMREADY_RAW_BASE, CI; the pin list from the repository root ({@link Settings#root()}).
+     */
     public static SchemaStore fromEnvironment() {
         String dir = System.getenv("SCHEMAS_DIR");
         String cache = System.getenv("ASMREADY_SCHEMA_CACHE");
-        Path cacheDir = cache == null || cache.isBlank()
-                ? Path.of(System.getProperty("user.home"), ".cache", "asm-ready", "schemas")
-                : Path.of(cache);
-        return new SchemaStore(dir == null || dir.isBlank() ? null : Path.of(dir), cacheDir, RAW_BASE,
-                "true".equalsIgnoreCase(System.getenv("CI")));
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path cacheDir = !blank(cache) ? Path.of(cache)
+                : (!blank(xdg) ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache"))
+                        .resolve("asm-ready").resolve("schemas");
+        String rawBase = System.getenv("ASMREADY_RAW_BASE");
+        return new SchemaStore(Settings.path(PINS), blank(dir) ? null : Path.of(dir), cacheDir,
+                blank(rawBase) ? RAW_BASE : rawBase, "true".equalsIgnoreCase(System.getenv("CI")));
     }
 
-    /** The names this store knows, e.g. {@code istio/customresourcedefinitions.gen.yaml}. */
-    public static Set<String> names() {
-        return PINNED.keySet();
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+
+    /** The names the pin list holds, in its order, e.g. {@code istio/customresourcedefinitions.gen.yaml}. */
+    public Set<String> names() {
+        return pinned().keySet();
     }
 
     /** The upstream URL a pinned file comes from. */
-    public static String upstreamUrl(String name) {
-        return RAW_BASE + pinned(name).upstreamPath();
+    public String upstreamUrl(String name) {
+        return rawBase + pinned(name).upstreamPath();
     }
 
     public boolean ci() {
@@ -113,7 +112,7 @@ public final class SchemaStore {
                 throw new SchemaUnavailableException("SCHEMAS_DIR=" + schemasDir + " has no " + name
                         + "; expected the pinned file from " + upstreamUrl(name));
             }
-            verify(file, pinned, "SCHEMAS_DIR");
+            verify(file, name, pinned, "SCHEMAS_DIR");
             return file;
         }
         Path cached = cacheDir.resolve(name);
@@ -140,7 +139,7 @@ public final class SchemaStore {
                 throw new SchemaUnavailableException("SCHEMAS_DIR is not set and " + uri + " answered HTTP "
                         + response.statusCode() + "; set SCHEMAS_DIR to a directory holding " + name);
             }
-            verify(partial, pinned, uri.toString());
+            verify(partial, name, pinned, uri.toString());
             // Atomic where the file system allows: a reader never sees half a schema.
             try {
                 Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -165,20 +164,51 @@ public final class SchemaStore {
         }
     }
 
-    private static void verify(Path file, Pinned pinned, String origin) {
+    private void verify(Path file, String name, Pinned pinned, String origin) {
         String actual = sha256(file);
         if (!actual.equals(pinned.sha256())) {
             throw new LintException(file + " (from " + origin + ") has SHA-256 " + actual + "; expected the pinned "
-                    + pinned.sha256() + " of " + RAW_BASE + pinned.upstreamPath());
+                    + pinned.sha256() + " of " + upstreamUrl(name));
         }
     }
 
-    private static Pinned pinned(String name) {
-        Pinned pinned = PINNED.get(name);
+    private Pinned pinned(String name) {
+        Map<String, Pinned> all = pinned();
+        Pinned pinned = all.get(name);
         if (pinned == null) {
-            throw new LintException("no pinned schema named " + name + "; known: " + PINNED.keySet());
+            throw new LintException("no pinned schema named " + name + " in " + pins + "; known: " + all.keySet());
         }
         return pinned;
+    }
+
+    /**
+     * The pin list, read as tools/schemas/fetch reads it: {@code #} lines are comments, every other
+     * non-empty line is name, upstream path and SHA-256, separated by tabs. Read on each lookup (a
+     * few lines), so an edit applies at once.
+     */
+    private Map<String, Pinned> pinned() {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(pins);
+        } catch (IOException e) {
+            throw new LintException("cannot read the schema pin list " + pins + ": " + e, e);
+        }
+        Map<String, Pinned> all = new LinkedHashMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.startsWith("#") || line.isBlank()) {
+                continue;
+            }
+            String[] fields = line.split("\t", -1);
+            if (fields.length != 3 || fields[0].isBlank() || fields[1].isBlank() || !SHA256.matcher(fields[2]).matches()) {
+                throw new LintException(pins + ":" + (i + 1) + ": expected name, upstream path and SHA-256 "
+                        + "(64 lowercase hex digits), separated by tabs; got: " + line);
+            }
+            if (all.put(fields[0], new Pinned(fields[1], fields[2])) != null) {
+                throw new LintException(pins + ":" + (i + 1) + ": " + fields[0] + " is pinned twice");
+            }
+        }
+        return all;
     }
 
     private static String sha256(Path file) {

@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpServer;
@@ -19,9 +21,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The fetch path, against a stand-in for the upstream host on loopback serving the pinned bytes. */
+/**
+ * The pin list tools/schemas/pins.tsv and the fetch path, against a stand-in for the upstream host on
+ * loopback serving the pinned bytes.
+ */
 class SchemaStoreTest {
-    private static final String NAME = "argocd/appproject-crd.yaml";
+    private static final String NAME = "gmp/podmonitorings-crd.yaml";
+    private static final Path PINS = Settings.path(SchemaStore.PINS);
 
     @TempDir
     Path cache;
@@ -33,11 +39,11 @@ class SchemaStoreTest {
     @BeforeEach
     void startUpstream() throws IOException {
         served = Files.readAllBytes(Schemas.require(NAME));
+        String pinnedPath = URI.create(new SchemaStore(PINS, null, cache, SchemaStore.RAW_BASE, true).upstreamUrl(NAME)).getPath();
         upstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         upstream.createContext("/", exchange -> {
             requests.incrementAndGet();
-            boolean known = exchange.getRequestURI().getPath()
-                    .equals("/argoproj/argo-cd/v3.5.1/manifests/crds/appproject-crd.yaml");
+            boolean known = exchange.getRequestURI().getPath().equals(pinnedPath);
             byte[] body = known ? served : new byte[0];
             exchange.sendResponseHeaders(known ? 200 : 404, body.length == 0 ? -1 : body.length);
             exchange.getResponseBody().write(body);
@@ -54,7 +60,13 @@ class SchemaStoreTest {
     }
 
     private SchemaStore store() {
-        return new SchemaStore(null, cache, "http://127.0.0.1:" + upstream.getAddress().getPort(), true);
+        return new SchemaStore(PINS, null, cache, "http://127.0.0.1:" + upstream.getAddress().getPort(), true);
+    }
+
+    @Test
+    void thePinListHoldsEverySchemaTheChecksRead() {
+        assertTrue(store().names().containsAll(List.of("skaffold/v4beta14.json",
+                "istio/customresourcedefinitions.gen.yaml", NAME)), store().names().toString());
     }
 
     @Test
@@ -73,7 +85,7 @@ class SchemaStoreTest {
         LintException e = assertThrows(LintException.class, () -> store().path(NAME));
         assertTrue(e.getMessage().contains("expected the pinned"), e.getMessage());
         assertFalse(Files.exists(cache.resolve(NAME)), "a wrong file must not be cached");
-        try (var leftovers = Files.list(cache.resolve("argocd"))) {
+        try (var leftovers = Files.list(cache.resolve("gmp"))) {
             assertEquals(0, leftovers.count(), "no partial download may stay behind");
         }
     }
@@ -87,9 +99,30 @@ class SchemaStoreTest {
 
     @Test
     void aSchemasDirWithoutTheFileIsUnavailableNotFetched(@TempDir Path emptyDir) {
-        SchemaStore store = new SchemaStore(emptyDir, cache, "http://127.0.0.1:" + upstream.getAddress().getPort(), true);
+        SchemaStore store = new SchemaStore(PINS, emptyDir, cache, "http://127.0.0.1:" + upstream.getAddress().getPort(), true);
         SchemaUnavailableException e = assertThrows(SchemaUnavailableException.class, () -> store.path(NAME));
         assertTrue(e.getMessage().startsWith("SCHEMAS_DIR=" + emptyDir + " has no " + NAME), e.getMessage());
         assertEquals(0, requests.get());
+    }
+
+    @Test
+    void readsThePinListAsFetchDoes(@TempDir Path dir) throws IOException {
+        Path pins = dir.resolve("pins.tsv");
+        String sha = "0".repeat(64);
+        Files.writeString(pins, "# name\tupstream\tsha256\n\nb/one.json\towner/repo/v1/one.json\t" + sha + "\n"
+                + "a/two.yaml\towner/repo/v1/two.yaml\t" + sha + "\n");
+        SchemaStore store = new SchemaStore(pins, null, cache, "http://mirror.example/", true);
+        assertEquals(List.of("b/one.json", "a/two.yaml"), List.copyOf(store.names()));
+        assertEquals("http://mirror.example/owner/repo/v1/two.yaml", store.upstreamUrl("a/two.yaml"));
+        LintException unknown = assertThrows(LintException.class, () -> store.path("c/three.json"));
+        assertTrue(unknown.getMessage().startsWith("no pinned schema named c/three.json in " + pins), unknown.getMessage());
+    }
+
+    @Test
+    void refusesAMalformedPinLine(@TempDir Path dir) throws IOException {
+        Path pins = dir.resolve("pins.tsv");
+        Files.writeString(pins, "# comment\nb/one.json owner/repo/v1/one.json " + "0".repeat(64) + "\n");
+        LintException e = assertThrows(LintException.class, () -> new SchemaStore(pins, null, cache, "http://x/", true).names());
+        assertTrue(e.getMessage().startsWith(pins + ":2: expected name, upstream path and SHA-256"), e.getMessage());
     }
 }
