@@ -2,6 +2,7 @@ package io.asmready.server;
 
 import java.lang.management.ManagementFactory;
 import java.util.List;
+import java.util.Locale;
 import java.util.logging.Logger;
 
 import io.asmready.server.config.InvalidSettingException;
@@ -11,6 +12,7 @@ import io.asmready.server.http1.Http1Guard;
 import io.asmready.server.http1.PersistenceFilter;
 import io.asmready.server.lifecycle.GracefulShutdown;
 import io.asmready.server.lifecycle.Readiness;
+import io.asmready.server.logging.ConsoleFormatter;
 import io.asmready.server.logging.ShutdownSafeLogManager;
 import io.asmready.server.requestlog.RequestLog;
 
@@ -53,6 +55,7 @@ public final class Main {
     private static void start() {
         Config config = Settings.load(System.getenv());
         Settings settings = Settings.from(config);
+        ConsoleFormatter.use(settings.logFormat());
         Config.global(config);
 
         Readiness readiness = new Readiness();
@@ -80,7 +83,8 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "graceful-shutdown"));
         Logger.getLogger(Main.class.getName()).info(() -> "Starting server... listening on http://" + settings.host()
                 + ":" + server.port() + "/, health and metrics on http://" + settings.adminHost() + ":" + admin.port()
-                + "/observe/ (request log " + (settings.logRequests() ? "on" : "off") + ", serving "
+                + "/observe/ (request log " + (settings.logRequests() ? "on" : "off") + ", log format "
+                + settings.logFormat().name().toLowerCase(Locale.ROOT) + ", serving "
                 + sinceJvmStart() + " ms after JVM start)");
     }
 

@@ -18,11 +18,16 @@ import java.util.regex.Pattern;
 
 import io.asmready.server.config.EnvOverrides;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.startsWith;
 
@@ -33,6 +38,7 @@ import static org.hamcrest.Matchers.startsWith;
  */
 class MainProcessTest {
     private static final Duration START = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern LISTENING = Pattern.compile(
             "Starting server\\.\\.\\. listening on http://[^:]+:(\\d+)/, health and metrics on http://[^:]+:(\\d+)/observe/ ");
     /** JVM exit status after SIGTERM once the shutdown hooks have run (128 + 15). */
@@ -84,6 +90,45 @@ class MainProcessTest {
         // Logged from the shutdown hook, while the JDK's own hook would reset java.util.logging.
         awaitLine(stdout, "Stopping server: readiness DOWN", Duration.ZERO);
         awaitLine(stdout, "Server stopped in", Duration.ZERO);
+    }
+
+    @Test
+    void logFormatJsonWritesEveryLineAsOneJsonObject() throws Exception {
+        start(Map.of("PORT", "0", "ADMIN_PORT", "0", "HOST", "127.0.0.1", "LOG_FORMAT", "json"));
+        String startLine = awaitLine(stdout, "Starting server...", START);
+        Matcher matcher = LISTENING.matcher(JSON.readTree(startLine).get("message").asText());
+        assertThat(startLine, matcher.find(), is(true));
+        int port = Integer.parseInt(matcher.group(1));
+        RawHttp.exchange(port, "GET /json?q=1 HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer s3cr3t\r\n"
+                + "Connection: close\r\n\r\n");
+        String requestLine = awaitLine(stdout, "\"message\":\"GET /json?q=1\"", START);
+
+        assertThat(process.toHandle().destroy(), is(true));
+        assertThat(process.waitFor(START.toSeconds(), TimeUnit.SECONDS), is(true));
+        awaitStreamsClosed();
+        // From the first line (Helidon's, before the settings are read) to the last (the graceful stop).
+        assertThat(stdout.size() > 3, is(true));
+        for (String line : stdout) {
+            JsonNode json = JSON.readTree(line);
+            assertThat(line, json.get("severity").asText(), anyOf(is("INFO"), is("WARNING")));
+            assertThat(line, json.hasNonNull("time") && json.hasNonNull("message"), is(true));
+        }
+        JsonNode request = JSON.readTree(requestLine);
+        assertThat(request.get("httpRequest").get("status").asInt(), is(200));
+        assertThat(request.get("httpRequest").get("requestUrl").asText(), is("http://localhost/json?q=1"));
+        assertThat(request.get("headers").get("Authorization").asText(), is("<redacted>"));
+        assertThat(requestLine, not(containsString("s3cr3t")));
+        assertThat(JSON.readTree(stdout.getLast()).get("message").asText(), startsWith("Server stopped in "));
+    }
+
+    @Test
+    void unknownLogFormatStopsWithOneLineAndNonZeroExit() throws Exception {
+        start(Map.of("LOG_FORMAT", "xml", "PORT", "0", "ADMIN_PORT", "0"));
+        assertThat(process.waitFor(START.toSeconds(), TimeUnit.SECONDS), is(true));
+        assertThat(process.exitValue(), is(1));
+        awaitStreamsClosed();
+        assertThat(stderr, contains("helloserver: invalid configuration: helloserver.log-format (env LOG_FORMAT) must be "
+                                            + "text or json, got 'xml'"));
     }
 
     @Test

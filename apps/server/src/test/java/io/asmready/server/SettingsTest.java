@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.asmready.server.config.InvalidSettingException;
 import io.asmready.server.config.Settings;
+import io.asmready.server.logging.LogFormat;
 
 import io.helidon.config.Config;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,7 @@ class SettingsTest {
         assertThat(settings.adminHost(), is("0.0.0.0"));
         assertThat(config.get("server.host").asString().get(), is("0.0.0.0"));
         assertThat(settings.logRequests(), is(true));
+        assertThat(settings.logFormat(), is(LogFormat.TEXT));
     }
 
     @Test
@@ -37,6 +39,7 @@ class SettingsTest {
                                              "ADMIN_PORT", "9191",
                                              "HOST", "127.0.0.1",
                                              "LOG_REQUESTS", "FALSE",
+                                             "LOG_FORMAT", "JSON",
                                              "SHUTDOWN_GRACE_SECONDS", "3"));
         Settings settings = Settings.from(config);
         assertThat(settings.port(), is(8181));
@@ -46,6 +49,7 @@ class SettingsTest {
         assertThat(config.get("admin.host").asString().get(), is("127.0.0.1"));
         assertThat(config.get("admin.port").asString().get(), is("9191"));
         assertThat(settings.logRequests(), is(false));
+        assertThat(settings.logFormat(), is(LogFormat.JSON));
         assertThat(settings.shutdownGrace(), is(Duration.ofSeconds(3)));
     }
 
@@ -61,6 +65,8 @@ class SettingsTest {
                        "admin.port (env ADMIN_PORT) must differ from server.port (env PORT), both are 8080");
         assertRejected(Map.of("LOG_REQUESTS", "yes"),
                        "helloserver.log-requests (env LOG_REQUESTS) must be true or false, got 'yes'");
+        assertRejected(Map.of("LOG_FORMAT", "xml"),
+                       "helloserver.log-format (env LOG_FORMAT) must be text or json, got 'xml'");
         assertRejected(Map.of("SHUTDOWN_GRACE_SECONDS", "-1"),
                        "helloserver.shutdown-grace-seconds (env SHUTDOWN_GRACE_SECONDS) must be an integer "
                                + "from 0 to 3600, got '-1'");

@@ -16,6 +16,7 @@ public final class EnvOverrides {
             "ADMIN_PORT", List.of(Settings.ADMIN_PORT_KEY),
             "HOST", List.of(Settings.HOST_KEY, Settings.ADMIN_HOST_KEY),
             "LOG_REQUESTS", List.of(Settings.LOG_REQUESTS_KEY),
+            "LOG_FORMAT", List.of(Settings.LOG_FORMAT_KEY),
             "SHUTDOWN_GRACE_SECONDS", List.of(Settings.SHUTDOWN_GRACE_KEY));
 
     private EnvOverrides() {

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.asmready.server.logging.LogFormat;
+
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.webserver.http1.Http1Config;
@@ -18,6 +20,7 @@ import io.helidon.webserver.http1.Http1Config;
  * @param adminHost       address the admin server listens on (env HOST sets both)
  * @param adminPort       the admin server's port: health and metrics (0 picks a free one)
  * @param logRequests     whether each hello request is logged with its headers
+ * @param logFormat       how log records are written (text or JSON)
  * @param requestLogQueue how many request records may wait for the log writer before new ones are dropped
  * @param shutdownGrace   how long in-flight requests get to complete after SIGTERM
  * @param http1           HTTP/1.1 limits (request line, headers, validation)
@@ -27,6 +30,7 @@ public record Settings(String host,
                        String adminHost,
                        int adminPort,
                        boolean logRequests,
+                       LogFormat logFormat,
                        int requestLogQueue,
                        Duration shutdownGrace,
                        Http1Config http1) {
@@ -39,6 +43,7 @@ public record Settings(String host,
     static final String ADMIN_PORT_KEY = ADMIN_NODE + ".port";
     static final String ADMIN_HOST_KEY = ADMIN_NODE + ".host";
     static final String LOG_REQUESTS_KEY = "helloserver.log-requests";
+    static final String LOG_FORMAT_KEY = "helloserver.log-format";
     static final String SHUTDOWN_GRACE_KEY = "helloserver.shutdown-grace-seconds";
     static final String REQUEST_LOG_QUEUE_KEY = "helloserver.request-log-queue";
     static final String HTTP1_KEY = "helloserver.http1";
@@ -74,10 +79,11 @@ public record Settings(String host,
                                                       + EnvOverrides.describe(PORT_KEY) + ", both are " + port);
         }
         boolean logRequests = bool(config, LOG_REQUESTS_KEY);
+        LogFormat logFormat = logFormat(config);
         int queue = integer(config, REQUEST_LOG_QUEUE_KEY, 1, 1_000_000);
         int grace = integer(config, SHUTDOWN_GRACE_KEY, 0, MAX_GRACE_SECONDS);
         Http1Config http1 = Http1Config.create(config.get(HTTP1_KEY));
-        return new Settings(host, port, adminHost, adminPort, logRequests, queue, Duration.ofSeconds(grace), http1);
+        return new Settings(host, port, adminHost, adminPort, logRequests, logFormat, queue, Duration.ofSeconds(grace), http1);
     }
 
     private static String host(Config config, String key) {
@@ -86,6 +92,15 @@ public record Settings(String host,
             throw invalid(key, host, "a host name or IP address to listen on");
         }
         return host;
+    }
+
+    private static LogFormat logFormat(Config config) {
+        String raw = required(config, LOG_FORMAT_KEY);
+        return switch (raw.toLowerCase(Locale.ROOT)) {
+            case "text" -> LogFormat.TEXT;
+            case "json" -> LogFormat.JSON;
+            default -> throw invalid(LOG_FORMAT_KEY, raw, "text or json");
+        };
     }
 
     private static int integer(Config config, String key, int min, int max) {

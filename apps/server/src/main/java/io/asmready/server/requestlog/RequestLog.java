@@ -1,19 +1,28 @@
 package io.asmready.server.requestlog;
 
+import java.io.Serial;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-import io.helidon.http.Headers;
+import io.asmready.server.logging.JsonLogRecord;
+
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.Metrics;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 
 /**
- * The per-request log record of the original sample, moved off the request path: a request only copies its
- * headers into a bounded queue, and one writer thread formats and logs them. When the writer falls behind
+ * The per-request log record of the original sample, moved off the request path: an answered request only copies
+ * its headers into a bounded queue, and one writer thread formats and logs them. When the writer falls behind
  * (slow stdout, a burst of traffic) records are dropped and counted rather than making requests wait.
+ * <p>
+ * In text (LOG_FORMAT=text) a record is one line with the method, target and headers; in JSON it also carries
+ * Cloud Logging's {@code httpRequest} (status, size, latency, client, protocol).
  */
 public final class RequestLog {
     /** Logger that carries one INFO record per logged request. */
@@ -77,17 +86,29 @@ public final class RequestLog {
     }
 
     /**
-     * Hands a request over to the writer, never waiting.
+     * Hands an answered request over to the writer, never waiting.
      *
-     * @param method  request method
-     * @param target  request target as sent
-     * @param headers request headers
+     * @param req          the request
+     * @param res          its response, already sent
+     * @param target       request target as sent
+     * @param protocol     {@code HTTP/1.0} or {@code HTTP/1.1}, as the client sent it
+     * @param latencyNanos time taken to answer
      */
-    public void record(String method, String target, Headers headers) {
+    public void record(ServerRequest req, ServerResponse res, String target, String protocol, long latencyNanos) {
         if (!accepting) {
             return;
         }
-        if (!queue.offer(RequestLogEntry.capture(method, target, headers))) {
+        RequestLogEntry entry = new RequestLogEntry(Instant.now(),
+                                                    req.prologue().method().text(),
+                                                    target,
+                                                    RequestLogEntry.capture(req.headers()),
+                                                    protocol,
+                                                    res.status().code(),
+                                                    res.bytesWritten(),
+                                                    latencyNanos,
+                                                    req.remotePeer().address(),
+                                                    req.localPeer().address());
+        if (!queue.offer(entry)) {
             dropped.increment();
         }
     }
@@ -126,10 +147,43 @@ public final class RequestLog {
 
     private static void write(RequestLogEntry entry) {
         try {
-            LOGGER.info(entry.format());
+            LOGGER.log(new Record(entry));
         } catch (RuntimeException e) {
             // A broken handler must not kill the writer and silently stop request logging for good.
             LOGGER.log(Level.WARNING, "Cannot write a request log record", e);
+        }
+    }
+
+    /**
+     * A request record: its text line is made only when a text formatter asks for it, its JSON fields only when
+     * the JSON formatter does.
+     */
+    private static final class Record extends LogRecord implements JsonLogRecord {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        private final transient RequestLogEntry entry;
+
+        private Record(RequestLogEntry entry) {
+            super(Level.INFO, null);
+            this.entry = entry;
+            setLoggerName(LOGGER_NAME);
+            setInstant(entry.time());
+        }
+
+        @Override
+        public String getMessage() {
+            return entry.format();
+        }
+
+        @Override
+        public String jsonMessage() {
+            return entry.summary();
+        }
+
+        @Override
+        public void appendJsonFields(StringBuilder json) {
+            entry.appendJsonFields(json);
         }
     }
 }
