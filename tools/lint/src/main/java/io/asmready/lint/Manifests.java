@@ -45,10 +45,4 @@ public final class Manifests {
         int slash = apiVersion.indexOf('/');
         return slash < 0 ? "" : apiVersion.substring(0, slash);
     }
-
-    /** The version of an apiVersion ("v1" of "networking.istio.io/v1"). */
-    public static String version(JsonNode object) {
-        String apiVersion = apiVersion(object);
-        return apiVersion.substring(apiVersion.indexOf('/') + 1);
-    }
 }

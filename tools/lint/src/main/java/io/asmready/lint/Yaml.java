@@ -21,11 +21,6 @@ public final class Yaml {
     private Yaml() {
     }
 
-    /** The mapper, for callers that need to build or convert trees the same way. */
-    public static YAMLMapper mapper() {
-        return MAPPER;
-    }
-
     public static List<JsonNode> readAll(Path file) {
         try {
             return readAll(Files.readString(file), file.toString());
