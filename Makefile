@@ -23,19 +23,22 @@ help: ## List the targets (this text)
 run: build ## Run helloserver on :8080 and loadgen at 5 req/s (RPS=...) against it; Ctrl-C stops both
 	@tools/run-local both
 
-run-server: build ## Run helloserver alone on :8080 (PORT=... to change)
+run-server: build ## Run helloserver alone on :8080, health and metrics on :9090 (PORT, ADMIN_PORT)
 	@tools/run-local server
 
-run-loadgen: build ## Run loadgen alone (SERVER_ADDR, REQUESTS_PER_SECOND, PORT=8081)
+run-loadgen: build ## Run loadgen alone (SERVER_ADDR, REQUESTS_PER_SECOND; health and metrics on ADMIN_PORT=9091)
 	@tools/run-local loadgen
 
 build: ## Compile and package both services (tests skipped)
 	@$(MVN) -q package -DskipTests
 
-test: ## The whole test suite: unit, manifests, make run, Makefile logic, images end to end, quick drills
-	@$(MVN) verify
+test: ## The whole test suite: unit, manifests on a real API server, make run, cluster scripts, images, quick drills
+	@tools/prereqs
+	@# The pinned kubectl/kustomize/istioctl/... first on PATH (built from source on the first run).
+	@bin=$$(tools/gotools/build) && PATH=$$bin:$$PATH $(MVN) verify
 	@tools/run-local-test
 	@tools/cluster/test
+	@tools/local-cluster/test
 	@tools/e2e/run
 	@tools/drills/run quick
 
@@ -56,6 +59,17 @@ bench: ## Benchmarks against nginx and wrk; table on screen, JSON under target/b
 
 clean-build: ## Remove build output (target/ folders)
 	@$(MVN) -q clean
+
+##@ Local cluster (real Kubernetes, Istio and Argo CD programs built from source; no containers)
+.PHONY: tools local-cluster local-clean
+tools: ## Build the pinned Kubernetes, etcd, kwok, istioctl, kustomize, Argo CD and Skaffold once per machine
+	@tools/gotools/build >/dev/null && tools/gotools/build --list
+
+local-cluster: ## Start a local control plane on loopback (kwok nodes); prints the env file to source
+	@tools/local-cluster/local-cluster up
+
+local-clean: ## Stop the local control plane and remove its state
+	@tools/local-cluster/local-cluster down
 
 ##@ Images
 .PHONY: images push
