@@ -102,6 +102,17 @@ class Http10Test {
     }
 
     @Test
+    void transferEncodingInAnHttp10RequestEndsTheConnectionEvenWithKeepAlive() throws IOException {
+        // RFC 9112 section 6.1: HTTP/1.0 has no Transfer-Encoding; its framing is faulty, close after answering.
+        List<RawHttp.Response> responses = RawHttp.responses(exchangeToEnd(
+                "POST /chunked HTTP/1.0\r\nHost: localhost\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "5\r\nhello\r\n0\r\n\r\n"));
+        assertThat(responses, hasSize(1));
+        assertThat(responses.getFirst().status(), is(501));
+        assertThat(responses.getFirst().header("Connection"), is("close"));
+    }
+
+    @Test
     void http11AfterHttp10OnOneConnectionFollowsHttp11Rules() throws IOException {
         List<RawHttp.Response> responses = RawHttp.responses(exchangeToEnd(
                 "GET /old HTTP/1.0\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n"

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 
+import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -19,7 +20,8 @@ import io.helidon.webserver.http.RoutingResponse;
  *     request until the idle timeout, so a client that reads to the end of the stream waited that long;</li>
  *     <li>an HTTP/1.0 request ends its connection once answered unless it asked for {@code Connection: keep-alive};
  *     the answer says which ({@code Connection: close} or {@code Connection: keep-alive}, as nginx answers
- *     {@code ab -k});</li>
+ *     {@code ab -k}); one that carries Transfer-Encoding, which HTTP/1.0 does not have, always ends it (section
+ *     6.1: its framing is to be treated as faulty);</li>
  *     <li>an HTTP/1.0 answer is never chunked (an HTTP/1.0 client does not know chunked coding, RFC 9112 section
  *     7.1): its body is collected whole and sent with Content-Length. Helidon chunks any body written to the
  *     response stream in more than one piece, the health endpoints' JSON among them.</li>
@@ -30,7 +32,8 @@ public final class PersistenceFilter implements Filter {
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         boolean close = req.headers().containsToken(HeaderValues.CONNECTION_CLOSE);
         if (Http1Guard.isHttp10Request()) {
-            close = close || !req.headers().containsToken(HeaderValues.CONNECTION_KEEP_ALIVE);
+            close = close || !req.headers().containsToken(HeaderValues.CONNECTION_KEEP_ALIVE)
+                    || req.headers().contains(HeaderNames.TRANSFER_ENCODING);
             res.header(close ? HeaderValues.CONNECTION_CLOSE : HeaderValues.CONNECTION_KEEP_ALIVE);
             res.streamFilter(WholeBody::new);
         }
