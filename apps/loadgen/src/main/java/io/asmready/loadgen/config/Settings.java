@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
+import io.asmready.loadgen.logging.LogFormat;
+
 /**
  * Everything the loadgen reads from its environment, checked once at start-up.
  *
@@ -27,6 +29,7 @@ import java.util.OptionalInt;
  * @param adminPort               port of the loadgen's own health/metrics server; empty uses application.yaml
  *                                (the root pom's asmready.admin.port)
  * @param host                    address that server listens on; empty uses application.yaml (0.0.0.0)
+ * @param logFormat               how every line is printed: text, or JSON for Cloud Logging
  * @param notices                 lines to print at start-up about settings that still work but are deprecated
  */
 public record Settings(String serverAddr,
@@ -40,6 +43,7 @@ public record Settings(String serverAddr,
                        Duration shutdownGrace,
                        OptionalInt adminPort,
                        Optional<InetAddress> host,
+                       LogFormat logFormat,
                        List<String> notices) {
 
     public static final String SERVER_ADDR = "SERVER_ADDR";
@@ -52,6 +56,7 @@ public record Settings(String serverAddr,
     public static final String SHUTDOWN_GRACE_SECONDS = "SHUTDOWN_GRACE_SECONDS";
     public static final String ADMIN_PORT = "ADMIN_PORT";
     public static final String HOST = "HOST";
+    public static final String LOG_FORMAT = "LOG_FORMAT";
     /** Deprecated: what {@link #ADMIN_PORT} was called before health and metrics left the public port. */
     public static final String PORT = "PORT";
 
@@ -76,6 +81,8 @@ public record Settings(String serverAddr,
      * @throws SettingsException naming the first variable that is missing or invalid
      */
     public static Settings fromEnv(Map<String, String> env) throws SettingsException {
+        // First: it says how every other line is printed, a bad setting's included.
+        LogFormat logFormat = logFormat(env);
         String serverAddr = required(env, SERVER_ADDR);
         URI target = httpUrl(SERVER_ADDR, serverAddr);
         int rate = intIn(REQUESTS_PER_SECOND, required(env, REQUESTS_PER_SECOND), 1, MAX_RATE,
@@ -97,7 +104,23 @@ public record Settings(String serverAddr,
         Optional<InetAddress> host = host(env);
         return new Settings(serverAddr, target, rate, maxInFlight, Duration.ofMillis(connectMs),
                             Duration.ofMillis(requestMs), duration, percentiles, Duration.ofSeconds(grace), adminPort,
-                            host, List.copyOf(notices));
+                            host, logFormat, List.copyOf(notices));
+    }
+
+    /**
+     * The log format alone, read before the other settings so that an error in them is printed in it.
+     *
+     * @param env the environment
+     * @return {@code LOG_FORMAT}, text when it is not set
+     * @throws SettingsException when it names no format
+     */
+    public static LogFormat logFormat(Map<String, String> env) throws SettingsException {
+        String value = present(env, LOG_FORMAT);
+        if (value == null) {
+            return LogFormat.TEXT;
+        }
+        return LogFormat.parse(value)
+                .orElseThrow(() -> SettingsException.invalid(LOG_FORMAT, value, LogFormat.EXPECTED));
     }
 
     // ADMIN_PORT; the old PORT still works when ADMIN_PORT is not set, with a notice.

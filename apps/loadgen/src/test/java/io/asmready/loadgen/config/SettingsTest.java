@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
+import io.asmready.loadgen.logging.LogFormat;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -73,6 +75,8 @@ class SettingsTest {
             "ADMIN_PORT | http | a TCP port",
             "PORT | 65536 | a TCP port",
             "HOST | no such host.invalid | an IP address or host name of this machine",
+            "LOG_FORMAT | xml | text or json",
+            "LOG_FORMAT | jsonl | text or json",
     })
     void anInvalidValueGivesOneLineNamingVariableValueAndWhatIsExpected(String name, String value, String expected) {
         SettingsException e = assertThrows(SettingsException.class, () -> Settings.fromEnv(with(name, value)));
@@ -100,6 +104,7 @@ class SettingsTest {
         assertThat(settings.shutdownGrace(), is(Duration.ofSeconds(5)));
         assertThat(settings.adminPort(), is(OptionalInt.empty()));
         assertThat(settings.host(), is(Optional.empty()));
+        assertThat(settings.logFormat(), is(LogFormat.TEXT));
         assertThat(settings.notices(), is(List.of()));
     }
 
@@ -115,6 +120,7 @@ class SettingsTest {
                                                        "SHUTDOWN_GRACE_SECONDS", "0",
                                                        "ADMIN_PORT", "9091"));
         env.put("HOST", "127.0.0.1");
+        env.put("LOG_FORMAT", "json");
         Settings settings = Settings.fromEnv(env);
         assertThat(settings.serverAddr(), is("HTTPS://example.test:8443/a/b?x=1"));
         assertThat(settings.target().getRawQuery(), is("x=1"));
@@ -127,6 +133,7 @@ class SettingsTest {
         assertThat(settings.shutdownGrace(), is(Duration.ZERO));
         assertThat(settings.adminPort(), is(OptionalInt.of(9091)));
         assertThat(settings.host(), is(Optional.of(InetAddress.getLoopbackAddress())));
+        assertThat(settings.logFormat(), is(LogFormat.JSON));
         assertThat(settings.notices(), is(List.of()));
     }
 
@@ -154,6 +161,23 @@ class SettingsTest {
         Settings settings = Settings.fromEnv(env);
         assertThat(settings.adminPort(), is(OptionalInt.of(9091)));
         assertThat(settings.notices(), is(List.of()));
+    }
+
+    @ParameterizedTest(name = "LOG_FORMAT={0}")
+    @CsvSource(delimiter = '|', value = {"text | TEXT", "TEXT | TEXT", "json | JSON", "' Json ' | JSON", "'' | TEXT"})
+    void logFormatIsTextOrJsonInAnyCaseAndTextWhenEmpty(String value, LogFormat expected) throws SettingsException {
+        assertThat(Settings.fromEnv(with("LOG_FORMAT", value)).logFormat(), is(expected));
+        assertThat(Settings.logFormat(Map.of("LOG_FORMAT", value)), is(expected));
+    }
+
+    @Test
+    void aBadLogFormatIsReportedBeforeAnyOtherSetting() {
+        // It says how the other errors are printed, so it is checked first.
+        SettingsException e = assertThrows(SettingsException.class,
+                                           () -> Settings.fromEnv(Map.of("LOG_FORMAT", "xml")));
+        assertThat(e.getMessage(), is("Invalid LOG_FORMAT=\"xml\": expected text or json"));
+        assertThat(e.exitStatus(), is(2));
+        assertThrows(SettingsException.class, () -> Settings.logFormat(Map.of("LOG_FORMAT", "xml")));
     }
 
     private static Map<String, String> with(String name, String value) {
