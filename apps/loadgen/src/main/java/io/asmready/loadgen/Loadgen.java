@@ -1,11 +1,13 @@
 package io.asmready.loadgen;
 
 import java.io.PrintStream;
+import java.time.InstantSource;
 import java.time.LocalDateTime;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 import io.asmready.loadgen.config.Settings;
+import io.asmready.loadgen.logging.Console;
 import io.asmready.loadgen.pacing.Clock;
 import io.asmready.loadgen.pacing.Dispatcher;
 import io.asmready.loadgen.pacing.Pacer;
@@ -33,6 +35,7 @@ public final class Loadgen {
     private boolean stopped;
 
     /**
+     * @param out      where the report goes, in the settings' log format
      * @param requests where each request runs ({@code Thread::startVirtualThread} in production)
      */
     public Loadgen(Settings settings, RequestSender sender, Clock clock, PrintStream out,
@@ -41,7 +44,9 @@ public final class Loadgen {
         this.sender = sender;
         this.clock = clock;
         this.requests = requests;
-        this.report = new ConsoleReport(tally, settings.serverAddr(), out, settings.percentilesEverySeconds());
+        this.report = new ConsoleReport(tally, settings.serverAddr(),
+                                        new Console(out, settings.logFormat(), InstantSource.system()),
+                                        settings.percentilesEverySeconds());
     }
 
     /**
@@ -50,7 +55,7 @@ public final class Loadgen {
      * @param onScheduleEnd run on the pacing thread when a run with a duration has issued its last request
      */
     public synchronized void start(Runnable onScheduleEnd) {
-        report.started(LocalDateTime.now());
+        report.started(LocalDateTime.now(), settings.requestsPerSecond());
         Schedule schedule = new Schedule(clock.nanoTime(), settings.requestsPerSecond(), settings.totalRequests());
         Dispatcher dispatcher = new Dispatcher(schedule, sender, tally, settings.maxInFlight(), clock, requests);
         pacer = new Pacer(clock, schedule, dispatcher, report::second);

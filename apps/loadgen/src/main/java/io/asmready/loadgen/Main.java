@@ -5,10 +5,16 @@ import java.net.InetAddress;
 import java.util.Locale;
 import java.net.URI;
 import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import io.asmready.loadgen.config.Settings;
 import io.asmready.loadgen.config.SettingsException;
+import io.asmready.loadgen.logging.Console;
+import io.asmready.loadgen.logging.ConsoleFormatter;
+import io.asmready.loadgen.logging.LogFormat;
+import io.asmready.loadgen.logging.Severity;
 import io.asmready.loadgen.observe.LoadgenMetrics;
 import io.asmready.loadgen.observe.ObserveServer;
 import io.asmready.loadgen.pacing.Clock;
@@ -33,16 +39,22 @@ public final class Main {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        Map<String, String> env = System.getenv();
+        LogFormat format = LogFormat.TEXT;
         Settings settings;
         try {
-            settings = Settings.fromEnv(System.getenv());
+            // The format first: any other bad setting is then reported in it (an ERROR entry in Cloud Logging).
+            format = Settings.logFormat(env);
+            settings = Settings.fromEnv(env);
         } catch (SettingsException e) {
-            System.err.println(e.getMessage());
+            new Console(System.err, format, InstantSource.system()).print(Severity.ERROR, e.getMessage());
             System.exit(e.exitStatus());
             return;
         }
 
-        settings.notices().forEach(System.err::println);
+        Console err = new Console(System.err, settings.logFormat(), InstantSource.system());
+        settings.notices().forEach(notice -> err.print(Severity.WARNING, notice));
+        ConsoleFormatter.use(settings.logFormat());
         LogConfig.configureRuntime();
         Config config = Config.create();
         CountDownLatch stopRequested = new CountDownLatch(1);
@@ -58,8 +70,8 @@ public final class Main {
             String host = settings.host().map(InetAddress::getHostAddress)
                     .orElseGet(() -> config.get("server.host").asString().orElse("0.0.0.0"));
             int port = settings.adminPort().orElseGet(() -> config.get("server.port").asInt().orElse(-1));
-            System.err.println("Cannot start the loadgen's health and metrics server on " + host + ":" + port
-                                       + " (" + Settings.ADMIN_PORT + ", " + Settings.HOST + "): " + cause(e));
+            err.print(Severity.ERROR, "Cannot start the loadgen's health and metrics server on " + host + ":" + port
+                    + " (" + Settings.ADMIN_PORT + ", " + Settings.HOST + "): " + cause(e));
             System.exit(1);
             return;
         }

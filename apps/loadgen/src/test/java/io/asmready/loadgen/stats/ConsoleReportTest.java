@@ -23,7 +23,7 @@ class ConsoleReportTest {
 
     @Test
     void startLineCarriesTheLocalTime() {
-        report.started(LocalDateTime.of(2025, 3, 4, 5, 6, 7, 891_000_000));
+        report.started(LocalDateTime.of(2025, 3, 4, 5, 6, 7, 891_000_000), 5);
         assertThat(output.lines(), contains("🚀 Starting loadgen: 2025-03-04 05:06:07.891"));
     }
 
