@@ -192,14 +192,27 @@ h_stamp() { # prefixes each line with the wall clock, so drills can time what a 
   while IFS= read -r line; do printf '%s %s\n' "$EPOCHREALTIME" "$line"; done
 }
 
+# helloserver's memory limit in its pod, in MiB: the one place it is set is the manifest
+# (clusters/base/helloserver/deployment.yaml, resources.limits.memory, e.g. 448Mi).
+h_pod_memory_limit_mib() {
+  local value
+  value=$(awk '/^ *limits:/ { inlim = 1; next } inlim && /^ *memory:/ { print $2; exit } inlim && !/^ *(cpu|memory):/ { inlim = 0 }' \
+            "$H_ROOT/clusters/base/helloserver/deployment.yaml")
+  case $value in
+    *Mi) echo "${value%Mi}" ;;
+    *Gi) echo $(( ${value%Gi} * 1024 )) ;;
+    *) h_die "clusters/base/helloserver/deployment.yaml: memory limit '$value'; expected NNNMi or NGi" ;;
+  esac
+}
+
 # JVM flags of the server's container: the <jvmFlag>s of the Jib configuration in the poms (the
 # images issue owns them; none there is an error, never a guessed copy); plus what the JVM would
-# see inside a pod with a 256 MiB memory limit. MaxRAM makes heap ergonomics use the limit
-# (MaxRAMPercentage=50 -> 128 MiB heap). Below 1792 MiB of memory the JVM does not count the machine
-# as "server class" and picks the Serial GC; MaxRAM does not change that choice, so it is made
-# explicit here (H_CONTAINER_MEMORY=2g, for example, drops it).
+# see inside the pod, under its memory limit (h_pod_memory_limit_mib). MaxRAM makes heap ergonomics
+# use the limit (MaxRAMPercentage=50 -> half of it). Below 1792 MiB of memory the JVM does not count
+# the machine as "server class" and picks the Serial GC; MaxRAM does not change that choice, so it
+# is made explicit here (H_CONTAINER_MEMORY=2g, for example, drops it).
 h_container_jvm_flags() {
-  local flags mem=${H_CONTAINER_MEMORY:-256m} mib gc=""
+  local flags mem=${H_CONTAINER_MEMORY:-$(h_pod_memory_limit_mib)m} mib gc=""
   flags=$(sed -n 's:.*<jvmFlag>\(.*\)</jvmFlag>.*:\1:p' "$H_ROOT/apps/server/pom.xml" "$H_ROOT/pom.xml" 2>/dev/null |
           grep -v 'AOTCache' | tr '\n' ' ')
   [ -n "${flags// /}" ] || h_die "no <jvmFlag> in the Jib configuration of pom.xml: the container's JVM flags are defined there"
