@@ -84,7 +84,8 @@ push: ## Push both images to REGISTRY (Artifact Registry by default) tagged TAG
 dev: ## skaffold dev against your current kube context (namespace asm-ready-dev)
 	@command -v skaffold >/dev/null || { echo "error: skaffold is not installed; see https://skaffold.dev/docs/install/" >&2; exit 1; }
 	@# Skaffold's Jib builder runs ./mvnw with the caller's JAVA_HOME: give it a JDK 21+.
-	JAVA_HOME=$$(tools/find-jdk) skaffold dev $(SKAFFOLD_FLAGS)
+	@# --skip-tests: Skaffold passes -DskipTests=true to Maven only with it, so a rebuild runs no unit tests.
+	JAVA_HOME=$$(tools/find-jdk) skaffold dev --skip-tests $(SKAFFOLD_FLAGS)
 
 ##@ Cluster (GKE + Argo CD + Cloud Service Mesh)
 .PHONY: cluster mesh verify status release clean
