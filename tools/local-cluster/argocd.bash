@@ -34,7 +34,7 @@ argocd_up() {
   for f in $(argocd_crds); do
     "$bin/kubectl" apply --server-side --force-conflicts -f "$f" >/dev/null || die "the API server refused $f"
   done
-  "$bin/kubectl" wait --for=condition=Established crd/applications.argoproj.io crd/appprojects.argoproj.io --timeout=60s >/dev/null
+  await 60 "Argo CD's CRDs were not Established within 60 s" established applications.argoproj.io appprojects.argoproj.io
   "$bin/kubectl" create namespace argocd --dry-run=client -o yaml | "$bin/kubectl" apply -f - >/dev/null
   # The settings Argo CD's controller reads at start; empty ones mean its defaults.
   "$bin/kubectl" -n argocd apply -f - >/dev/null <<'EOF'
