@@ -263,8 +263,9 @@ h_wait_http() {
   done
 }
 
-# First 200 from 127.0.0.1:$1 "GET /" over bash's /dev/tcp (no fork per try, so the poller costs
-# the starting JVM almost nothing). Returns when answered, false after $2 seconds or if pid $3 dies.
+# First 200 from 127.0.0.1:$1 "GET /" over bash's /dev/tcp. Returns when answered, false after $2
+# seconds or if pid $3 dies. Not free: h_alive forks sed on every turn (make bench's `probes` section
+# measured ~0.7 s of CPU beside one JVM start); start-up timing uses tools/bench/lib/startup-probe.
 h_wait_first_200() {
   local port=$1 deadline=$((SECONDS + $2)) pid=${3:-} fd line
   while :; do
