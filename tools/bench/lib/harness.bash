@@ -225,20 +225,24 @@ h_container_jvm_flags() {
 # Starts helloserver on 127.0.0.1:$2, its health and metrics on a free admin port (H_LAST_ADMIN_PORT).
 # Usage: h_start_server NAME PORT CPU [VAR=value ...]. Extra JVM flags come from H_SERVER_JVM (a
 # string). Sets H_LAST_PID and H_LAST_ADMIN_PORT.
+# H_SERVER_LAUNCHER (a word list, e.g. tools/bench/lib/startup-probe ... --) goes before java: a
+# program that execs java in the same process. H_SERVER_JAR=... for one call runs another jar.
 h_start_server() {
   local name=$1 port=$2 cpu=$3; shift 3
-  local java; java=$(h_java)
+  # In this shell, not in $(...): find-jdk starts a JVM, once per run, never inside a timed start.
+  [ -n "${H_JAVA:-}" ] || H_JAVA=$(h_java) || exit 1
   H_LAST_ADMIN_PORT=$(h_port)
   # shellcheck disable=SC2086
   h_spawn "$name" "$cpu" PORT="$port" ADMIN_PORT="$H_LAST_ADMIN_PORT" HOST=127.0.0.1 "$@" -- \
-    "$java" ${H_SERVER_JVM:-} -jar "$H_SERVER_JAR"
+    ${H_SERVER_LAUNCHER:-} "$H_JAVA" ${H_SERVER_JVM:-} -jar "$H_SERVER_JAR"
 }
 
 # Starts loadgen. Usage: h_start_loadgen NAME CPU SERVER_ADDR RPS [VAR=value ...]; its health and
 # metrics listen on a free admin port (H_LAST_LOADGEN_PORT). Sets H_LAST_PID.
 h_start_loadgen() {
   local name=$1 cpu=$2 addr=$3 rps=$4; shift 4
-  local java; java=$(h_java)
+  [ -n "${H_JAVA:-}" ] || H_JAVA=$(h_java) || exit 1
+  local java=$H_JAVA
   H_LAST_LOADGEN_PORT=$(h_port)
   # shellcheck disable=SC2086
   H_STAMP=1 h_spawn "$name" "$cpu" SERVER_ADDR="$addr" REQUESTS_PER_SECOND="$rps" ADMIN_PORT="$H_LAST_LOADGEN_PORT" \
@@ -259,8 +263,9 @@ h_wait_http() {
   done
 }
 
-# First 200 from 127.0.0.1:$1 "GET /" over bash's /dev/tcp (no fork per try, so the poller costs
-# the starting JVM almost nothing). Returns when answered, false after $2 seconds or if pid $3 dies.
+# First 200 from 127.0.0.1:$1 "GET /" over bash's /dev/tcp. Returns when answered, false after $2
+# seconds or if pid $3 dies. Not free: h_alive forks sed on every turn (make bench's `probes` section
+# measured ~0.7 s of CPU beside one JVM start); start-up timing uses tools/bench/lib/startup-probe.
 h_wait_first_200() {
   local port=$1 deadline=$((SECONDS + $2)) pid=${3:-} fd line
   while :; do
@@ -388,6 +393,18 @@ h_hwm_kb() { awk '/^VmHWM:/ { print $2 }' /proc/"$1"/status 2>/dev/null || echo 
 # CPU time (user + system) in clock ticks; the command name may hold spaces, so cut after ")".
 h_cpu_ticks() { sed 's/^.*) //' /proc/"$1"/stat 2>/dev/null | awk '{ print $12 + $13 }'; }
 H_CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
+# The same without a fork, for loops beside a measured process: h_cpu_ticks_into VAR PID sets VAR
+# (0 once the process is gone).
+h_cpu_ticks_into() {
+  local line rest f=()
+  if read -r line <"/proc/$2/stat" 2>/dev/null; then
+    rest=${line##*) }
+    read -r -a f <<<"$rest"
+    printf -v "$1" '%d' $((f[11] + f[12]))
+  else
+    printf -v "$1" '%d' 0
+  fi
+}
 
 # Runs wrk and prints one line of key=value pairs:
 # requests rps errors non2xx p50_ms p99_ms p999_ms max_ms. Usage: h_wrk URL SECONDS CONNS CPU
