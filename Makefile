@@ -54,11 +54,12 @@ e2e: ## Build both images offline and run them with podman
 drills: ## Fault drills: rolling restart, server down and hung, hostile input, soak
 	@tools/drills/run all
 
-bench: ## Benchmarks against nginx and wrk; table on screen, JSON under target/bench
+bench: ## Benchmarks against nginx, a plain Helidon hello and wrk; targets met/not met on screen, JSON under target/bench
 	@tools/bench/run
 
 clean-build: ## Remove build output (target/ folders)
 	@$(MVN) -q clean
+	@$(MVN) -q -f tools/bench/plain-hello/pom.xml clean
 
 ##@ Local cluster (real Kubernetes, Istio and Argo CD programs built from source; no containers)
 .PHONY: tools local-cluster local-clean
