@@ -96,6 +96,10 @@ public final class Main {
      */
     static void server(WebServerConfig.Builder server, Settings settings) {
         common(server, settings);
+        // No discovered features (observe, CORS, request scope): health and metrics live on the admin server, and a
+        // discovered ObserveFeature here would only put Helidon's per-request KPI filter (a context, a
+        // post-request task list and four meters touched per request) in front of every hello request.
+        server.featuresDiscoverServices(false);
     }
 
     /**

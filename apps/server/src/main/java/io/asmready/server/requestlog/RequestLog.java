@@ -3,8 +3,11 @@ package io.asmready.server.requestlog;
 import java.io.Serial;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -32,6 +35,11 @@ public final class RequestLog {
 
     private static final Logger LOGGER = Logger.getLogger(LOGGER_NAME);
     private static final RequestLog OFF = new RequestLog();
+    // The writer takes what has gathered every POLL_NANOS while requests keep coming, and blocks on the queue once
+    // it has found nothing IDLE_POLLS times in a row (an idle server costs nothing).
+    private static final long POLL_NANOS = 2_000_000;
+    private static final int IDLE_POLLS = 25;
+    private static final int MAX_BATCH = 256;
 
     private final BlockingQueue<RequestLogEntry> queue;
     private final Counter dropped;
@@ -132,15 +140,39 @@ public final class RequestLog {
     }
 
     private void writeLoop() {
+        List<RequestLogEntry> batch = new ArrayList<>(MAX_BATCH);
+        int idlePolls = 0;
         try {
             while (accepting) {
-                write(queue.take());
+                if (queue.drainTo(batch, MAX_BATCH) > 0) {
+                    idlePolls = 0;
+                } else if (++idlePolls > IDLE_POLLS) {
+                    // Idle for a while: sleep until a record arrives (that one offer pays for the wake-up).
+                    batch.add(queue.take());
+                    idlePolls = 0;
+                }
+                writeAll(batch);
+                if (batch.size() < MAX_BATCH) {
+                    // Under load, records gather while this thread sleeps, and requests never wake it: a wake-up
+                    // per record (a futex call and a context switch on the request's core) cost more than the
+                    // record itself.
+                    LockSupport.parkNanos(POLL_NANOS);
+                }
+                batch.clear();
             }
         } catch (InterruptedException e) {
             // closing: fall through and write what is left
         }
-        RequestLogEntry entry;
-        while ((entry = queue.poll()) != null) {
+        Thread.interrupted(); // close() interrupts a sleeping writer; what is left is written all the same
+        batch.clear();
+        while (queue.drainTo(batch, MAX_BATCH) > 0) {
+            writeAll(batch);
+            batch.clear();
+        }
+    }
+
+    private static void writeAll(List<RequestLogEntry> batch) {
+        for (RequestLogEntry entry : batch) {
             write(entry);
         }
     }
