@@ -68,7 +68,9 @@ public final class Main {
             // Helidon logs the cause (address in use, permission) and returns instead of throwing.
             exit("cannot listen on " + settings.host() + ":" + settings.port() + " (cause logged above)");
         }
-        // Second, so that readiness says UP only once the hello server answers.
+        // Second, so that readiness says UP only once the hello server answers, and so that the meter registry
+        // (created by the first meter) is made while the hello server already serves.
+        requestLog.registerMeters();
         WebServerConfig.Builder adminBuilder = WebServer.builder().config(config.get(Settings.ADMIN_NODE));
         admin(adminBuilder, settings, readiness);
         WebServer admin = adminBuilder.routing(Main::adminRouting).build().start();
