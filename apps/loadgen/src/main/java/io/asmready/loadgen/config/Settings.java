@@ -62,8 +62,6 @@ public record Settings(String serverAddr,
 
     // Defaults are documented in apps/loadgen/README.md; keep the two in step.
     static final int DEFAULT_MAX_IN_FLIGHT = 1000;
-    // ... or this many seconds' worth of the rate, when that is more (see defaultMaxInFlight).
-    static final int MAX_IN_FLIGHT_RATE_DIVISOR = 4;
     static final int DEFAULT_CONNECT_TIMEOUT_MS = 2000;
     static final int DEFAULT_REQUEST_TIMEOUT_MS = 5000;
     static final int DEFAULT_PERCENTILES_EVERY_SECONDS = 10;
@@ -89,7 +87,7 @@ public record Settings(String serverAddr,
         URI target = httpUrl(SERVER_ADDR, serverAddr);
         int rate = intIn(REQUESTS_PER_SECOND, required(env, REQUESTS_PER_SECOND), 1, MAX_RATE,
                          "a positive integer (1 to " + MAX_RATE + ")");
-        int maxInFlight = optionalInt(env, MAX_IN_FLIGHT, defaultMaxInFlight(rate), 1, MAX_RATE,
+        int maxInFlight = optionalInt(env, MAX_IN_FLIGHT, DEFAULT_MAX_IN_FLIGHT, 1, MAX_RATE,
                                       "a positive integer (1 to " + MAX_RATE + ")");
         int connectMs = optionalInt(env, CONNECT_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS,
                                     "milliseconds, 1 to " + MAX_TIMEOUT_MS);
@@ -157,16 +155,6 @@ public record Settings(String serverAddr,
             throw SettingsException.invalid(HOST, host, "an IP address or host name of this machine to listen on, "
                     + "for example 0.0.0.0 or 127.0.0.1");
         }
-    }
-
-    /**
-     * The in-flight bound when none is set: 1,000, or a quarter of a second of the rate when that is
-     * more. A fixed 1,000 was 50 ms of traffic at 20,000 requests a second, less than one young GC
-     * pause plus the burst after it on one core, so the generator's own hiccups were counted as
-     * {@code max in-flight reached}; a quarter second still bounds a hung server's cost.
-     */
-    static int defaultMaxInFlight(int requestsPerSecond) {
-        return Math.max(DEFAULT_MAX_IN_FLIGHT, requestsPerSecond / MAX_IN_FLIGHT_RATE_DIVISOR);
     }
 
     /** Number of requests the run sends before stopping by itself; {@link Long#MAX_VALUE} when it runs forever. */

@@ -90,12 +90,6 @@ class SettingsTest {
     }
 
     @Test
-    void theDefaultInFlightBoundIsAQuarterSecondOfAHighRate() throws SettingsException {
-        Settings settings = Settings.fromEnv(Map.of("SERVER_ADDR", "http://hellosvc:80/", "REQUESTS_PER_SECOND", "20000"));
-        assertThat(settings.maxInFlight(), is(5000));
-    }
-
-    @Test
     void optionalSettingsHaveDocumentedDefaults() throws SettingsException {
         Settings settings = Settings.fromEnv(VALID);
         assertThat(settings.serverAddr(), is("http://hellosvc:80/"));
