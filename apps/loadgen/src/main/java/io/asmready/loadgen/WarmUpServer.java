@@ -11,7 +11,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The server the {@link WarmUp} sends to: on loopback, inside this process, answering every GET the
@@ -47,6 +49,8 @@ final class WarmUpServer implements AutoCloseable {
             + "\r\n"
             + "Hello World! /");
     private static final int MAX_HEAD = 16 * 1024;
+    private static final long CLOSE_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final long CLOSE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final ServerSocket listener;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
@@ -70,12 +74,22 @@ final class WarmUpServer implements AutoCloseable {
         return answers.get();
     }
 
+    /**
+     * Stops accepting, lets each connection end by itself once the client has closed its end (up to
+     * half a second), and closes what is left. Closing a socket while its reader is blocked takes a
+     * path of the JDK's socket read that a run never takes; taken here for hundreds of connections at
+     * once, it made the JIT throw away the compiled read path just before the run started.
+     */
     @Override
     public void close() {
         try {
             listener.close();
         } catch (IOException ignored) {
             // closing anyway
+        }
+        long deadline = System.nanoTime() + CLOSE_GRACE_NANOS;
+        while (!open.isEmpty() && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(CLOSE_POLL_NANOS);
         }
         for (Socket socket : open) {
             closeQuietly(socket);
