@@ -3,11 +3,10 @@ package io.asmready.loadgen;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.util.Locale;
-import java.net.URI;
-import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 
 import io.asmready.loadgen.config.Settings;
 import io.asmready.loadgen.config.SettingsException;
@@ -19,7 +18,6 @@ import io.asmready.loadgen.observe.LoadgenMetrics;
 import io.asmready.loadgen.observe.ObserveServer;
 import io.asmready.loadgen.pacing.Clock;
 import io.asmready.loadgen.traffic.HttpSender;
-import io.asmready.loadgen.traffic.WarmUp;
 
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
@@ -31,10 +29,6 @@ import io.helidon.webserver.WebServer;
  * waits for SIGTERM, SIGINT or the end of the configured duration; then stops in order and exits 0.
  */
 public final class Main {
-    // 2,000 took 0.3 s on two cores, 1.5 s on one (the loadgen answering itself); the budget bounds a slower machine.
-    private static final long MAX_WARM_UP_REQUESTS = 2_000;
-    private static final Duration WARM_UP_BUDGET = Duration.ofSeconds(2);
-
     private Main() {
     }
 
@@ -62,7 +56,8 @@ public final class Main {
 
         HttpSender sender = new HttpSender(settings.target(), settings.connectTimeout(), settings.requestTimeout(),
                                            settings.maxInFlight());
-        Loadgen loadgen = new Loadgen(settings, sender, Clock.SYSTEM, System.out, Thread::startVirtualThread);
+        Executor requests = Thread::startVirtualThread;
+        Loadgen loadgen = new Loadgen(settings, sender, Clock.SYSTEM, System.out, requests);
         WebServer server;
         try {
             server = ObserveServer.start(config.get("server"), settings.adminPort(), settings.host(), loadgen);
@@ -75,10 +70,12 @@ public final class Main {
             System.exit(1);
             return;
         }
-        String warmUpPath = config.get("loadgen.warm-up-path").asString().get();
-        // About a second's worth of the rate, capped: at 5 requests a second there is nothing to warm up.
-        int warmUpRequests = (int) Math.min(settings.requestsPerSecond(), MAX_WARM_UP_REQUESTS);
-        WarmUp.run(URI.create("http://127.0.0.1:" + server.port() + warmUpPath), warmUpRequests, WARM_UP_BUDGET);
+        WarmUp.run(settings, requests);
+        // Everything start-up and the warm-up left alive moves to the old generation now, in one pause
+        // before the schedule starts. Otherwise every young collection of the run copies it again (with
+        // one core's Serial GC, 40-60 ms pauses at 10,000 requests a second, each a burst of requests
+        // late), until it is finally promoted.
+        System.gc();
         try (LoadgenMetrics metrics = LoadgenMetrics.register(Metrics.globalRegistry(), loadgen, Clock.SYSTEM)) {
             loadgen.start(stopRequested::countDown);
             stopRequested.await();

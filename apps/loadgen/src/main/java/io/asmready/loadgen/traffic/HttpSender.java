@@ -73,7 +73,7 @@ public final class HttpSender implements RequestSender, AutoCloseable {
                                                  webClient.prototype().dnsResolver(),
                                                  webClient.prototype().dnsAddressLookup(),
                                                  Proxy.noProxy());
-        this.pool = new ConnectionPool(webClient, key, poolSize, MAX_IDLE);
+        this.pool = new ConnectionPool(webClient, key, poolSize, MAX_IDLE, connectTimeout);
         this.requestTimeoutNanos = requestTimeout.toNanos();
         this.timedOut = FailureReason.timedOut(requestTimeout);
         this.connectTimedOut = FailureReason.connectTimedOut(connectTimeout);
@@ -82,10 +82,10 @@ public final class HttpSender implements RequestSender, AutoCloseable {
 
     @Override
     public int send() {
-        PooledConnection reused = pool.reuse();
-        if (reused != null) {
+        PooledConnection pooled = acquire(true);
+        if (pooled.carriedAnExchange()) {
             try {
-                return exchange(reused);
+                return exchange(pooled);
             } catch (ExchangeFailure e) {
                 // A kept-alive connection the server closed while it idled fails at once, before any
                 // answer. GET is idempotent: try once more on a new connection, as browsers and
@@ -94,13 +94,14 @@ public final class HttpSender implements RequestSender, AutoCloseable {
                     throw e;
                 }
             }
+            pooled = acquire(false);
         }
-        return exchange(open());
+        return exchange(pooled);
     }
 
-    private PooledConnection open() {
+    private PooledConnection acquire(boolean mayReuse) {
         try {
-            return pool.open();
+            return pool.acquire(mayReuse);
         } catch (RuntimeException e) {
             String reason = FailureReason.of(e);
             throw new ExchangeFailure(reason.equals(FailureReason.CONNECT_TIMED_OUT) ? connectTimedOut : reason, false);

@@ -24,6 +24,8 @@ final class PooledConnection {
     private long ownDeadline;
     // When it went back to the pool; written before it is offered, read by whoever takes it next.
     private long idleSince;
+    // Whether an exchange has begun on it; as idleSince, handed from one thread to the next with it.
+    private boolean used;
 
     void connection(TcpClientConnection connection) {
         this.connection = connection;
@@ -35,6 +37,7 @@ final class PooledConnection {
 
     /** An exchange starts on this connection and must end before {@code deadlineNanos}. */
     void begin(long deadlineNanos) {
+        used = true;
         // Never one of the two markers: nanoTime values that close to Long.MIN_VALUE do not occur
         // within 292 years of a JVM start, but the guard costs nothing.
         ownDeadline = deadlineNanos <= EXPIRED ? EXPIRED + 1 : deadlineNanos;
@@ -58,6 +61,11 @@ final class PooledConnection {
             // Closing the socket is what wakes the exchange's thread from its blocking read.
             connection.closeResource();
         }
+    }
+
+    /** Whether an exchange ran on it before (a kept-alive connection the server may have closed since). */
+    boolean carriedAnExchange() {
+        return used;
     }
 
     void idleSince(long nanos) {
