@@ -57,7 +57,8 @@ public final class Loadgen {
     public synchronized void start(Runnable onScheduleEnd) {
         report.started(LocalDateTime.now(), settings.requestsPerSecond());
         Schedule schedule = new Schedule(clock.nanoTime(), settings.requestsPerSecond(), settings.totalRequests());
-        Dispatcher dispatcher = new Dispatcher(schedule, sender, tally, settings.maxInFlight(), clock, requests);
+        Dispatcher dispatcher = new Dispatcher(schedule, sender, tally, settings.maxInFlight(),
+                                               settings.requestTimeout().toNanos(), clock, requests);
         pacer = new Pacer(clock, schedule, dispatcher, report::second);
         // A platform thread: its sleeps set the pace, and a carrier shared with thousands of request
         // threads would wake it late.

@@ -28,6 +28,8 @@ class FailuresTest {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     // Short, so the test does not wait long for timeouts to fire; nothing below depends on its length.
     private static final Duration REQUEST_TIMEOUT = Duration.ofMillis(300);
+    // A held request waits for room at most this long after its due time (a run uses its request timeout).
+    private static final long HOLD_NANOS = REQUEST_TIMEOUT.toNanos();
 
     private final Tally tally = new Tally();
     private final Output output = new Output();
@@ -80,17 +82,28 @@ class FailuresTest {
     }
 
     @Test
-    void maxInFlightFailsTheSurplusAtOnceWithoutSendingIt() throws Exception {
-        try (RawServer silent = new RawServer(RawServer.Behaviour.SILENT); HttpSender sender = sender(silent.uri(), 3)) {
-            Schedule schedule = new Schedule(0, 10, 10);
+    void maxInFlightHoldsTheSurplusUnsentThenFailsWhatFoundNoRoom() throws Exception {
+        // A long request timeout: the three requests on the wire stay there for the whole test.
+        try (RawServer silent = new RawServer(RawServer.Behaviour.SILENT);
+             HttpSender sender = new HttpSender(silent.uri(), CONNECT_TIMEOUT, Duration.ofSeconds(60), 3)) {
+            // All ten due within 10 ms, well inside one another's hold.
+            Schedule schedule = new Schedule(0, 1000, 10);
             Dispatcher dispatcher = dispatcher(schedule, sender, 3);
 
             dispatcher.dispatchDue(schedule.due(9));
 
-            // Counted before dispatchDue returns: the surplus never reached a thread or a socket.
+            // The surplus is held: neither sent nor failed, and waiting on nothing but the schedule.
+            assertThat(tally.sent(), is(3L));
+            assertThat(tally.failures().isEmpty(), is(true));
+            assertThat(dispatcher.holding(), is(true));
+            Await.until("three connections", () -> silent.connections() == 3);
+
+            // Its hold over and no room made, each fails without ever reaching a thread or a socket.
+            dispatcher.dispatchDue(schedule.due(9) + HOLD_NANOS);
+
             assertThat(tally.failures().get(FailureReason.MAX_IN_FLIGHT), is(7L));
-            awaitFailures(10);
-            assertThat(tally.failures().get("timed out after 300 ms"), is(3L));
+            assertThat(tally.sent(), is(10L));
+            assertThat(dispatcher.holding(), is(false));
             assertThat(silent.connections(), is(3));
         }
     }
@@ -143,7 +156,7 @@ class FailuresTest {
     }
 
     private Dispatcher dispatcher(Schedule schedule, HttpSender sender, int maxInFlight) {
-        return new Dispatcher(schedule, sender, tally, maxInFlight, Clock.SYSTEM, Thread::startVirtualThread);
+        return new Dispatcher(schedule, sender, tally, maxInFlight, HOLD_NANOS, Clock.SYSTEM, Thread::startVirtualThread);
     }
 
     private void awaitFailures(long count) {

@@ -53,7 +53,7 @@ class HelloserverTrafficTest {
     @Test
     void everyRequestOfASecondCompletesAndIsCountedInThatSecondsLine() {
         Schedule schedule = new Schedule(0, 20, 40);
-        Dispatcher dispatcher = new Dispatcher(schedule, sender, tally, 1000, Clock.SYSTEM, Thread::startVirtualThread);
+        Dispatcher dispatcher = new Dispatcher(schedule, sender, tally, 1000, TimeUnit.SECONDS.toNanos(5), Clock.SYSTEM, Thread::startVirtualThread);
 
         dispatcher.dispatchDue(schedule.due(19));
         Await.until("20 answers", () -> tally.answered() == 20, () -> tally.failures().toString());

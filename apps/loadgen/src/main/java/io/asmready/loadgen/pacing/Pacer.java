@@ -38,10 +38,14 @@ public final class Pacer implements Runnable {
         this.everySecond = everySecond;
     }
 
-    /** Runs the schedule until its end or until {@link #stop()}. */
+    /**
+     * Runs the schedule until its end or until {@link #stop()}. At the end, requests still held for
+     * room under the in-flight bound are waited for (each at most its hold) before it returns.
+     */
     @Override
     public void run() {
         runner = Thread.currentThread();
+        dispatcher.onRoomMade(() -> LockSupport.unpark(runner));
         long end = schedule.end();
         long nextSecond = schedule.start() + SECOND;
         long nextDue = schedule.start();
@@ -51,27 +55,34 @@ public final class Pacer implements Runnable {
             // some still due before the boundary) and before the next second's: a request due
             // exactly on the boundary belongs to the next second.
             while (now >= nextSecond && nextSecond <= end) {
-                if (nextDue < nextSecond) {
+                if (nextDue < nextSecond || dispatcher.holding()) {
                     nextDue = dispatcher.dispatchDue(nextSecond - 1);
                 }
                 everySecond.run();
                 nextSecond += SECOND;
             }
-            if (now >= end) {
-                // Every request is due before the end; the last tick may still hold some.
-                dispatcher.dispatchDue(now);
-                stoppedAt = end;
-                return;
-            }
             if (stopRequested) {
                 break;
             }
-            if (now >= nextDue) {
+            // Held requests go as soon as a request ends (which wakes this loop), not when next due.
+            if (now >= nextDue || dispatcher.holding()) {
                 nextDue = dispatcher.dispatchDue(now);
             }
-            clock.sleepUntil(Math.min(Math.min(Math.max(nextDue, now + TICK_NANOS), nextSecond), end));
+            if (now >= end && !dispatcher.holding()) {
+                // Every request is due before the end, and none is held any more.
+                stoppedAt = end;
+                return;
+            }
+            long wake = Math.max(nextDue, now + TICK_NANOS);
+            if (nextSecond <= end) {
+                wake = Math.min(wake, nextSecond);
+            }
+            if (now < end) {
+                wake = Math.min(wake, end);
+            }
+            clock.sleepUntil(wake);
         }
-        stoppedAt = clock.nanoTime();
+        stoppedAt = Math.min(clock.nanoTime(), end);
     }
 
     /** Asks the loop to stop issuing requests; it returns at its next wake-up, which this causes at once. */

@@ -42,18 +42,26 @@ public final class Tally {
     }
 
     /**
-     * Counts a request the schedule issues. Returns {@code false}, and counts the request as failed
-     * with {@link FailureReason#MAX_IN_FLIGHT}, when {@code maxInFlight} requests are already waiting:
-     * a bounded generator drops, it never queues (a queue would hide the server's slowness).
+     * Counts a request the schedule issues, unless {@code maxInFlight} requests are already waiting:
+     * then returns {@code false} and counts nothing (the caller holds the request for later, or
+     * {@linkplain #refused() refuses} it).
      */
     public boolean admit(int maxInFlight) {
-        sent.increment();
         if (inFlight.incrementAndGet() > maxInFlight) {
             inFlight.decrementAndGet();
-            countFailure(FailureReason.MAX_IN_FLIGHT);
             return false;
         }
+        sent.increment();
         return true;
+    }
+
+    /**
+     * Counts a request the schedule issued that never found room under the in-flight bound: sent in
+     * the sense of issued, and failed with {@link FailureReason#MAX_IN_FLIGHT}.
+     */
+    public void refused() {
+        sent.increment();
+        countFailure(FailureReason.MAX_IN_FLIGHT);
     }
 
     /** An admitted request got an answer, {@code latencyNanos} after its intended send time. */

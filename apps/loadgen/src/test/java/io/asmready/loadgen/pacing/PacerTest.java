@@ -23,6 +23,8 @@ import static org.hamcrest.Matchers.is;
 class PacerTest {
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
     private static final long START = 5 * SECOND;
+    // How long a due request may wait for room under the in-flight bound (the request timeout in a run).
+    private static final long HOLD = SECOND / 2;
 
     private final VirtualClock clock = new VirtualClock(START);
     private final Tally tally = new Tally();
@@ -35,7 +37,7 @@ class PacerTest {
         Dispatcher dispatcher = new Dispatcher(schedule, () -> {
             sentAt.add(clock.nanoTime());
             return 200;
-        }, tally, 1000, clock, Runnable::run);
+        }, tally, 1000, HOLD, clock, Runnable::run);
         Pacer pacer = new Pacer(clock, schedule, dispatcher, () -> sentBeforeTick.add(tally.sent()));
 
         pacer.run();
@@ -72,7 +74,7 @@ class PacerTest {
         Dispatcher recording = new Dispatcher(schedule, () -> {
             lateBy.add(clock.nanoTime() - schedule.due(lateBy.size()));
             return 200;
-        }, tally, 1000, clock, Runnable::run);
+        }, tally, 1000, HOLD, clock, Runnable::run);
 
         new Pacer(counting, schedule, recording, () -> sentBeforeTick.add(tally.sent())).run();
 
@@ -88,7 +90,7 @@ class PacerTest {
     void aServerThatNeverAnswersRaisesConcurrencyNotLowersTheRate() {
         List<Runnable> waiting = new ArrayList<>();
         Schedule schedule = new Schedule(START, 50, 100);
-        Dispatcher dispatcher = new Dispatcher(schedule, () -> 200, tally, 1000, clock, waiting::add);
+        Dispatcher dispatcher = new Dispatcher(schedule, () -> 200, tally, 1000, HOLD, clock, waiting::add);
 
         new Pacer(clock, schedule, dispatcher, () -> { }).run();
 
@@ -100,18 +102,63 @@ class PacerTest {
     }
 
     @Test
-    void beyondMaxInFlightRequestsFailWithoutBeingSentAndTheScheduleGoesOn() {
+    void beyondMaxInFlightRequestsAreHeldThenFailWithoutBeingSentAndTheScheduleGoesOn() {
+        // A server that never answers: 3 requests take the whole bound; each later one is held for its
+        // hold and then fails as max in-flight reached, never sent, at its due time plus the hold.
         List<Runnable> waiting = new ArrayList<>();
+        List<Long> refusedAt = new ArrayList<>();
         Schedule schedule = new Schedule(START, 10, 20);
-        Dispatcher dispatcher = new Dispatcher(schedule, () -> 200, tally, 3, clock, waiting::add);
+        Dispatcher dispatcher = new Dispatcher(schedule, () -> 200, tally, 3, HOLD, clock, waiting::add);
+        tally.onNewReason((reason, count) -> refusedAt.add(clock.nanoTime()));
 
-        new Pacer(clock, schedule, dispatcher, () -> { }).run();
+        Pacer pacer = new Pacer(clock, schedule, dispatcher, () -> { });
+        pacer.run();
 
         assertThat(waiting.size(), is(3));
         assertThat(tally.sent(), is(20L));
         assertThat(tally.failures().get(FailureReason.MAX_IN_FLIGHT), is(17L));
+        // The first refusal: request 3, due at 0.3 s, failed when its hold ran out, not before.
+        assertThat(refusedAt, contains(START + 3 * SECOND / 10 + HOLD));
+        // The run's length is its schedule's, though its end waited for the last held request.
+        assertThat(pacer.elapsedNanos(), is(2 * SECOND));
         waiting.forEach(Runnable::run);
         assertThat(tally.answered(), is(3L));
+    }
+
+    @Test
+    void aHeldRequestLeavesWhenRoomIsMadeWithItsLatencyFromItsDueTime() {
+        // Bound 1: request 1 falls due while request 0 is still waiting, and is held, not failed.
+        List<Runnable> waiting = new ArrayList<>();
+        int[] wakeUps = new int[1];
+        Schedule schedule = new Schedule(START, 10, 2);
+        Dispatcher dispatcher = new Dispatcher(schedule, () -> 200, tally, 1, HOLD, clock, waiting::add);
+        dispatcher.onRoomMade(() -> wakeUps[0]++);
+
+        clock.advance(SECOND / 10);
+        long next = dispatcher.dispatchDue(clock.nanoTime());
+
+        assertThat(waiting.size(), is(1));
+        assertThat(dispatcher.holding(), is(true));
+        assertThat(next, is(START + SECOND / 10 + HOLD)); // when its hold runs out at the latest
+        assertThat(tally.sent(), is(1L));
+        assertThat(tally.failures().isEmpty(), is(true));
+
+        // 0.2 s later request 0 is answered: that wakes the pacer, and request 1 leaves at once.
+        clock.advance(SECOND / 5);
+        waiting.getFirst().run();
+        assertThat(wakeUps[0], is(1));
+        next = dispatcher.dispatchDue(clock.nanoTime());
+        assertThat(next, is(Long.MAX_VALUE));
+        assertThat(dispatcher.holding(), is(false));
+        assertThat(waiting.size(), is(2));
+        waiting.get(1).run();
+
+        ConsoleReport report = new ConsoleReport(tally, "http://x/", new PrintStream(OutputStream.nullOutputStream()), 0);
+        report.second();
+        // Request 0: due at 0, answered at 0.3 s; request 1: due at 0.1 s, answered at 0.3 s.
+        assertThat(report.overall().max(), closeTo(300, 1));
+        assertThat(report.overall().p50(), closeTo(200, 1));
+        assertThat(tally.failures().isEmpty(), is(true));
     }
 
     @Test
@@ -119,7 +166,7 @@ class PacerTest {
         // The generator stalls for 2 s (a GC pause, a starved CPU): the 10 requests due meanwhile go out
         // at once when it wakes, and each one's latency includes the time it should have been sent.
         Schedule schedule = new Schedule(START, 5, 10);
-        Dispatcher dispatcher = new Dispatcher(schedule, () -> 200, tally, 1000, clock, Runnable::run);
+        Dispatcher dispatcher = new Dispatcher(schedule, () -> 200, tally, 1000, HOLD, clock, Runnable::run);
         clock.advance(2 * SECOND);
 
         long next = dispatcher.dispatchDue(clock.nanoTime());
@@ -137,7 +184,7 @@ class PacerTest {
     @Test
     void stopEndsAnEndlessRunAndNothingIsSentAfterwards() {
         Schedule schedule = new Schedule(START, 4, Long.MAX_VALUE);
-        Dispatcher dispatcher = new Dispatcher(schedule, () -> 200, tally, 1000, clock, Runnable::run);
+        Dispatcher dispatcher = new Dispatcher(schedule, () -> 200, tally, 1000, HOLD, clock, Runnable::run);
         List<Long> ticks = new ArrayList<>();
         Pacer[] pacer = new Pacer[1];
         pacer[0] = new Pacer(clock, schedule, dispatcher, () -> {

@@ -215,7 +215,9 @@ class ConsoleReportJsonTest {
 
     private static void fail(Tally tally, String reason, int count) {
         for (int i = 0; i < count; i++) {
-            if (tally.admit(reason.equals(FailureReason.MAX_IN_FLIGHT) ? 0 : Integer.MAX_VALUE)) {
+            if (reason.equals(FailureReason.MAX_IN_FLIGHT)) {
+                tally.refused();
+            } else if (tally.admit(Integer.MAX_VALUE)) {
                 tally.failed(reason);
             }
         }
