@@ -8,10 +8,12 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
+import io.asmready.server.logging.BatchedRecord;
 import io.asmready.server.logging.JsonLogRecord;
 
 import io.helidon.metrics.api.Counter;
@@ -194,8 +196,21 @@ public final class RequestLog {
     }
 
     private static void writeAll(List<RequestLogEntry> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
         for (RequestLogEntry entry : batch) {
             write(entry);
+        }
+        flushHandlers();
+    }
+
+    // The records are BatchedRecords: the console handler leaves them in its buffer, and they leave here in one go.
+    private static void flushHandlers() {
+        for (Logger logger = LOGGER; logger != null; logger = logger.getUseParentHandlers() ? logger.getParent() : null) {
+            for (Handler handler : logger.getHandlers()) {
+                handler.flush();
+            }
         }
     }
 
@@ -212,7 +227,7 @@ public final class RequestLog {
      * A request record: its text line is made only when a text formatter asks for it, its JSON fields only when
      * the JSON formatter does.
      */
-    private static final class Record extends LogRecord implements JsonLogRecord {
+    private static final class Record extends LogRecord implements JsonLogRecord, BatchedRecord {
         @Serial
         private static final long serialVersionUID = 1L;
 
