@@ -35,7 +35,7 @@ public final class LoadgenMetrics implements AutoCloseable {
     public static LoadgenMetrics register(MeterRegistry registry, Loadgen loadgen, Clock clock) {
         LoadgenMetrics metrics = new LoadgenMetrics(registry);
         Tally tally = loadgen.tally();
-        metrics.counter("loadgen.requests.sent", "Requests issued by the schedule (sent or refused by the in-flight bound)",
+        metrics.counter("loadgen.requests.sent", "Requests issued by the schedule (sent, or failed for want of room under the in-flight bound)",
                         tally, Tally::sent, List.of());
         metrics.counter("loadgen.requests.completed", "Requests that got an HTTP answer, any status",
                         tally, Tally::answered, List.of());
@@ -47,6 +47,8 @@ public final class LoadgenMetrics implements AutoCloseable {
         tally.onNewReason((reason, count) -> metrics.counter(
                 "loadgen.requests.failed", "Requests without an answer, by reason",
                 count, LongAdder::sum, List.of(Tag.create("reason", reason))));
+        metrics.counter("loadgen.requests.held", "Requests that fell due while MAX_IN_FLIGHT waited and were held for room",
+                        tally, Tally::heldTotal, List.of());
         metrics.gauge("loadgen.requests.in.flight", "Requests waiting for an answer now",
                       () -> (double) tally.inFlight(), List.of());
         metrics.gauge("loadgen.rate.target", "Requests per second the schedule issues",

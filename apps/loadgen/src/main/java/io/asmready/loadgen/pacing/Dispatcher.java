@@ -33,6 +33,8 @@ public final class Dispatcher {
     private final Clock clock;
     private final Executor requests;
     private long next;
+    // The request counted as held last: a request is counted once however many times it is tried.
+    private long counted = -1;
     // True while a due request waits for room; every request that ends meanwhile calls roomMade.
     private volatile boolean holding;
     private volatile Runnable roomMade = () -> { };
@@ -77,6 +79,10 @@ public final class Dispatcher {
                 return due;
             }
             if (!admit()) {
+                if (counted != next) {
+                    counted = next;
+                    tally.held();
+                }
                 if (now - due < maxHoldNanos) {
                     return due + maxHoldNanos;
                 }

@@ -25,6 +25,7 @@ public final class Tally {
 
     private final LongAdder sent = new LongAdder();
     private final LongAdder answered = new LongAdder();
+    private final LongAdder held = new LongAdder();
     // Index = status / 100: [1] 1xx ... [5] 5xx, [0] anything outside 100-599.
     private final LongAdder[] byStatusClass = new LongAdder[6];
     // Per exact code for answers other than 2xx, so a 403 can be told apart from a 404; indexed by the
@@ -62,6 +63,11 @@ public final class Tally {
     public void refused() {
         sent.increment();
         countFailure(FailureReason.MAX_IN_FLIGHT);
+    }
+
+    /** Counts a due request that found {@code maxInFlight} waiting and is held for room (once per request). */
+    public void held() {
+        held.increment();
     }
 
     /** An admitted request got an answer, {@code latencyNanos} after its intended send time. */
@@ -102,6 +108,11 @@ public final class Tally {
 
     public long sent() {
         return sent.sum();
+    }
+
+    /** Requests that had to wait for room under the in-flight bound (sent late, or failed when their hold ran out). */
+    public long heldTotal() {
+        return held.sum();
     }
 
     /** Requests that got an HTTP answer, whatever its status. */

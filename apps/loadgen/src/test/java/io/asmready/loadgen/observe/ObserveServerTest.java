@@ -75,6 +75,7 @@ class ObserveServerTest {
         assertThat(value(text, "loadgen_rate_target{"), is(50.0));
         assertThat(value(text, "loadgen_rate_achieved{"), greaterThan(0.0));
         assertThat(text, containsString("loadgen_requests_in_flight{"));
+        assertThat(text, containsString("loadgen_requests_held_total{"));
         Await.until("a latency sample published", () -> loadgen.report().overall().count() > 0);
         assertThat(value(get(METRICS).as(String.class), "loadgen_latency_milliseconds{quantile=\"0.99\""),
                    greaterThan(0.0));

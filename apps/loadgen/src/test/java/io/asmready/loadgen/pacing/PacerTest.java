@@ -117,6 +117,7 @@ class PacerTest {
         assertThat(waiting.size(), is(3));
         assertThat(tally.sent(), is(20L));
         assertThat(tally.failures().get(FailureReason.MAX_IN_FLIGHT), is(17L));
+        assertThat(tally.heldTotal(), is(17L));
         // The first refusal: request 3, due at 0.3 s, failed when its hold ran out, not before.
         assertThat(refusedAt, contains(START + 3 * SECOND / 10 + HOLD));
         // The run's length is its schedule's, though its end waited for the last held request.
@@ -141,7 +142,12 @@ class PacerTest {
         assertThat(dispatcher.holding(), is(true));
         assertThat(next, is(START + SECOND / 10 + HOLD)); // when its hold runs out at the latest
         assertThat(tally.sent(), is(1L));
+        assertThat(tally.heldTotal(), is(1L));
         assertThat(tally.failures().isEmpty(), is(true));
+
+        // Tried again before there is room: still held, and still counted once.
+        dispatcher.dispatchDue(clock.nanoTime());
+        assertThat(tally.heldTotal(), is(1L));
 
         // 0.2 s later request 0 is answered: that wakes the pacer, and request 1 leaves at once.
         clock.advance(SECOND / 5);
