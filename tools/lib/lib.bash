@@ -1,0 +1,137 @@
+# The project's shell helpers, each written once. A script sources this file and calls the
+# functions by their namespaced names (asm::<area>::<verb>):
+#
+#   source "$(dirname "${BASH_SOURCE[0]}")/../lib/lib.bash"   # path relative to the script
+#   asm::log::name my-script                                  # prefix of say/warn/die lines
+#
+# Areas: log (say, warn, die), wait (until a condition, with a deadline), net (free and taken
+# ports), proc (start in the background with a pid file, alive, stop), report (pass/fail lines and
+# the closing "N passed, N failed" line), settings (root pom.xml properties, argocd/settings.env),
+# jdk (feature release of a java), gcp (the project id). Nothing here runs on sourcing but the
+# definitions and ASM_ROOT, the repository's top folder.
+
+# shellcheck disable=SC2034  # ASM_ROOT is for the scripts that source this file
+ASM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+_asm_log_name=${0##*/}
+
+# --- log: one line to stderr, prefixed with the script's name ---------------------------------
+asm::log::name() { _asm_log_name=$1; }
+asm::log::say() { printf '%s: %s\n' "$_asm_log_name" "$*" >&2; }
+asm::log::warn() { printf '%s: warning: %s\n' "$_asm_log_name" "$*" >&2; }
+# Ends the script (or the subshell it runs in) with one line saying what is wrong.
+asm::log::die() { printf '%s: error: %s\n' "$_asm_log_name" "$*" >&2; exit 1; }
+
+# --- wait: retry a command until it succeeds or a deadline passes ---------------------------
+# asm::wait::until SECONDS WHAT COMMAND...: true once COMMAND succeeds; after SECONDS prints
+# "timed out after SECONDS s: WHAT" and returns 1. ASM_WAIT_INTERVAL (0.2 s) between tries.
+asm::wait::until() {
+  local seconds=$1 what=$2; shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@"; do
+    if ((SECONDS >= deadline)); then
+      printf '%s: timed out after %s s: %s\n' "$_asm_log_name" "$seconds" "$what" >&2
+      return 1
+    fi
+    sleep "${ASM_WAIT_INTERVAL:-0.2}"
+  done
+}
+
+# asm::wait::log FILE REGEX SECONDS [PID]: true once a line of FILE matches the extended REGEX;
+# false at the deadline, or as soon as PID (when given) has ended without such a line.
+asm::wait::log() {
+  local file=$1 regex=$2 seconds=$3 pid=${4:-}
+  local deadline=$((SECONDS + seconds))
+  until grep -Eq -- "$regex" "$file" 2>/dev/null; do
+    if [ -n "$pid" ] && ! asm::proc::alive "$pid"; then grep -Eq -- "$regex" "$file" 2>/dev/null; return; fi
+    ((SECONDS < deadline)) || return 1
+    sleep "${ASM_WAIT_INTERVAL:-0.2}"
+  done
+}
+
+# --- net: loopback ports --------------------------------------------------------------------
+# A port nothing listens on now, chosen by the kernel on 127.0.0.1.
+asm::net::free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+# asm::net::port_taken PORT [HOST]: true when something accepts connections there.
+asm::net::port_taken() { (exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null; }
+
+# --- proc: background processes tracked by pid files ----------------------------------------
+asm::proc::alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
+
+# asm::proc::start PIDFILE LOGFILE COMMAND...: starts COMMAND in the background in a session of
+# its own (so a Ctrl-C of the caller's terminal reaches it only through asm::proc::stop), output
+# to LOGFILE, its pid to PIDFILE.
+asm::proc::start() {
+  local pidfile=$1 logfile=$2; shift 2
+  setsid "$@" >"$logfile" 2>&1 </dev/null &
+  echo $! >"$pidfile"
+}
+
+# asm::proc::stop PIDFILE [GRACE]: SIGTERM, up to GRACE seconds (default 10) for it to end, then
+# SIGKILL; removes PIDFILE. True when nothing is left running.
+asm::proc::stop() {
+  local pidfile=$1 grace=${2:-10} pid
+  [ -f "$pidfile" ] || return 0
+  pid=$(cat "$pidfile" 2>/dev/null)
+  if asm::proc::alive "$pid"; then
+    kill "$pid" 2>/dev/null || true
+    local deadline=$((SECONDS + grace))
+    while asm::proc::alive "$pid" && ((SECONDS < deadline)); do sleep 0.1; done
+    asm::proc::alive "$pid" && kill -9 "$pid" 2>/dev/null
+    while asm::proc::alive "$pid" && [ "$(ps -o stat= -p "$pid" 2>/dev/null | cut -c1)" != Z ]; do sleep 0.05; done
+  fi
+  rm -f "$pidfile"
+}
+
+# --- report: the pass/fail lines of a hand-written suite ------------------------------------
+asm_passed=0 asm_failed=0
+asm::report::pass() { printf 'ok   %s\n' "$*"; asm_passed=$((asm_passed + 1)); }
+asm::report::fail() { printf 'FAIL %s\n' "$*"; asm_failed=$((asm_failed + 1)); }
+# asm::report::check WHAT COMMAND...: one ok/FAIL line for the command's outcome.
+asm::report::check() {
+  local what=$1; shift
+  if "$@"; then asm::report::pass "$what"; else asm::report::fail "$what"; fi
+}
+# asm::report::summary LABEL: prints "LABEL: N passed, N failed"; false when any failed.
+asm::report::summary() {
+  printf '%s: %d passed, %d failed\n' "$1" "$asm_passed" "$asm_failed"
+  [ "$asm_failed" -eq 0 ]
+}
+
+# --- settings: the shared settings, each kept in one file -----------------------------------
+# asm::settings::pom PROPERTY: a <properties> value of the root pom.xml (ports, health paths,
+# grace periods, image names).
+asm::settings::pom() {
+  local value
+  value=$(awk -v name="$1" '
+    index($0, "<" name ">") { sub(".*<" name ">", ""); sub("</" name ">.*", ""); print; exit }' "$ASM_ROOT/pom.xml")
+  [ -n "$value" ] || { printf 'error: pom.xml has no property <%s>\n' "$1" >&2; return 1; }
+  printf '%s\n' "$value"
+}
+# asm::settings::argocd KEY: a KEY=value line of argocd/settings.env, the one place a fork changes.
+asm::settings::argocd() {
+  local value
+  value=$(sed -n "s/^$1=//p" "$ASM_ROOT/argocd/settings.env" | tail -n 1)
+  [ -n "$value" ] || { printf 'error: %s is not set in argocd/settings.env\n' "$1" >&2; return 1; }
+  printf '%s\n' "$value"
+}
+
+# --- jdk ------------------------------------------------------------------------------------
+# asm::jdk::feature_version JAVA: the feature release (17, 21, 25, ...) of a java executable.
+asm::jdk::feature_version() {
+  "$1" -XshowSettings:properties -version 2>&1 |
+    sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -n 1
+}
+
+# --- gcp ------------------------------------------------------------------------------------
+# asm::gcp::project: PROJECT_ID, else gcloud's current project; prints nothing and is false when
+# there is neither (each caller says what the project is needed for).
+asm::gcp::project() {
+  local project=${PROJECT_ID:-}
+  if [ -z "$project" ] && command -v gcloud >/dev/null 2>&1; then
+    project=$(gcloud config get-value project 2>/dev/null || true)
+  fi
+  [ -n "$project" ] && [ "$project" != "(unset)" ] || return 1
+  printf '%s\n' "$project"
+}

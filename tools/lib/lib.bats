@@ -1,0 +1,86 @@
+#!/usr/bin/env bats
+# tools/lib/lib.bash: each helper's promise, as the scripts rely on it.
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+  # shellcheck source=tools/lib/lib.bash
+  source "$BATS_TEST_DIRNAME/lib.bash"
+  asm::log::name libtest
+}
+
+@test "die ends the caller with one prefixed line on stderr" {
+  run bash -c "source '$BATS_TEST_DIRNAME/lib.bash'; asm::log::name x; asm::log::die 'no runc'; echo after"
+  [ "$status" -eq 1 ]
+  [ "$output" = "x: error: no runc" ]
+}
+
+@test "wait::until returns as soon as the condition holds, and names what timed out" {
+  touch "$BATS_TEST_TMPDIR/flag"
+  asm::wait::until 5 "flag" test -f "$BATS_TEST_TMPDIR/flag"
+  run asm::wait::until 1 "the flag file" test -f "$BATS_TEST_TMPDIR/missing"
+  [ "$status" -eq 1 ]
+  [[ $output == *"timed out after 1 s: the flag file"* ]]
+}
+
+@test "wait::log stops waiting when the watched process ends without the line" {
+  bash -c 'echo starting' >"$BATS_TEST_TMPDIR/log" &
+  local pid=$!
+  wait "$pid"
+  SECONDS=0
+  run asm::wait::log "$BATS_TEST_TMPDIR/log" 'started' 30 "$pid"
+  [ "$status" -ne 0 ]
+  [ "$SECONDS" -lt 5 ]
+  asm::wait::log "$BATS_TEST_TMPDIR/log" '^starting$' 1
+}
+
+@test "free_port gives a port nothing listens on; port_taken sees a listener" {
+  local port
+  port=$(asm::net::free_port)
+  [[ $port =~ ^[0-9]+$ ]]
+  run ! asm::net::port_taken "$port"
+  python3 -c "import socket,time; s=socket.socket(); s.bind(('127.0.0.1',$port)); s.listen(); time.sleep(30)" &
+  local pid=$!
+  asm::wait::until 10 "a listener on $port" asm::net::port_taken "$port"
+  kill "$pid"
+}
+
+@test "proc::stop ends a process that ignores SIGTERM within its grace, and removes the pid file" {
+  asm::proc::start "$BATS_TEST_TMPDIR/p.pid" "$BATS_TEST_TMPDIR/p.log" bash -c 'trap "" TERM; while :; do sleep 0.1; done'
+  local pid
+  pid=$(cat "$BATS_TEST_TMPDIR/p.pid")
+  asm::proc::alive "$pid"
+  asm::proc::stop "$BATS_TEST_TMPDIR/p.pid" 1
+  run ! asm::proc::alive "$pid"
+  [ ! -f "$BATS_TEST_TMPDIR/p.pid" ]
+}
+
+@test "report counts checks and its summary line fails when one failed" {
+  run bash -c "source '$BATS_TEST_DIRNAME/lib.bash'; asm::report::check one true; asm::report::check two false; asm::report::summary suite"
+  [ "$status" -eq 1 ]
+  [ "${lines[0]}" = "ok   one" ]
+  [ "${lines[1]}" = "FAIL two" ]
+  [ "${lines[2]}" = "suite: 1 passed, 1 failed" ]
+}
+
+@test "settings read the root pom.xml and argocd/settings.env, and name a missing key" {
+  [[ $(asm::settings::pom asmready.http.port) =~ ^[0-9]+$ ]]
+  [[ $(asm::settings::argocd REPO_URL) == https://* ]]
+  run asm::settings::pom asmready.no.such
+  [ "$status" -eq 1 ]
+  [[ $output == *"<asmready.no.such>"* ]]
+}
+
+@test "jdk::feature_version reads a java's release" {
+  local v
+  v=$(asm::jdk::feature_version "$(command -v java)")
+  [[ $v =~ ^[0-9]+$ ]]
+}
+
+@test "gcp::project prefers PROJECT_ID and is false, silently, with no project at all" {
+  PROJECT_ID=p1 run asm::gcp::project
+  [ "$output" = p1 ]
+  PATH=/nonexistent PROJECT_ID='' run asm::gcp::project
+  [ "$status" -eq 1 ]
+  [ -z "$output" ]
+}
