@@ -569,7 +569,6 @@ gcloud iam service-accounts delete asm-ready-nodes@demo-project.iam.gserviceacco
 # kubectl's global flags (`kubectl options` lists them; they go with any subcommand).
 cli_table() {
   cat <<'EOF'
-gcloud config get-value|
 gcloud auth list|--filter --format
 gcloud projects describe|--format
 gcloud services enable|--project
@@ -672,14 +671,14 @@ script_calls() {
         rest = substr(rest, after)
         emit(call)
       }
-    }' "$SRC/tools/cluster/cluster"
+    }' "$SRC/tools/cluster/cluster" "$SRC"/tools/cluster/*.bash
 }
 
-@test "the flag table names every gcloud/kubectl call of tools/cluster/cluster and every flag it passes there" {
+@test "the flag table names every gcloud/kubectl call of tools/cluster/cluster (and the files it sources) and every flag it passes there" {
   local calls words flags key flag problems=() used=()
   calls=$(script_calls)
   while IFS='|' read -r words flags; do
-    # The longest leading words that name a row: "gcloud config get-value project" is get-value.
+    # The longest leading words that name a row: "kubectl get namespace argocd" is "kubectl get".
     key=$words
     [ "$words" != kubectl ] || key="kubectl options"
     until row_flags "$key" >/dev/null || [[ $key != *" "* ]]; do key=${key% *}; done
@@ -698,7 +697,7 @@ script_calls() {
   # Flags the call parsing above could miss (e.g. built up elsewhere): each must be in the table.
   while read -r flag; do
     cli_table | cut -d'|' -f2 | grep -qw -- "$flag" || problems+=("$flag is in the script but in no row of the table")
-  done < <(grep -v '^[[:space:]]*#' "$SRC/tools/cluster/cluster" | grep -v 'curl ' | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u)
+  done < <(cat "$SRC/tools/cluster/cluster" "$SRC"/tools/cluster/*.bash | grep -v '^[[:space:]]*#' | grep -v 'curl ' | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u)
   # And no stale row: each is used by some call, which also proves the parsing found the calls.
   while IFS='|' read -r key flags; do
     printf '%s\n' "${used[@]}" | grep -qxF -- "$key" || problems+=("the row '$key' matches no call in the script")

@@ -17,11 +17,11 @@ setup() {
   REPO=$SANDBOX/repo
   STATE=$SANDBOX/state
   LOG=$SANDBOX/calls.log
-  mkdir -p "$REPO/tools/cluster" "$REPO/argocd" "$REPO/clusters/asm-ready" "$SANDBOX/bin" "$STATE" "$SANDBOX/home"
+  mkdir -p "$REPO/tools/cluster" "$REPO/tools/lib" "$REPO/argocd" "$REPO/clusters/asm-ready" "$SANDBOX/bin" "$STATE" "$SANDBOX/home"
   : >"$LOG"
-  cp "$SRC/tools/cluster/cluster" "$REPO/tools/cluster/cluster"
-  # The shared settings (ports, paths) the script reads through tools/setting from the root pom.xml.
-  cp "$SRC/tools/setting" "$REPO/tools/setting"
+  cp "$SRC/tools/cluster/cluster" "$SRC"/tools/cluster/*.bash "$REPO/tools/cluster/"
+  cp "$SRC/tools/lib/lib.bash" "$REPO/tools/lib/lib.bash"
+  # The shared settings (ports, paths) the script reads from the root pom.xml.
   cp "$SRC/pom.xml" "$REPO/pom.xml"
   cp "$SRC/argocd/settings.env" "$REPO/argocd/settings.env"
   cp "$BATS_TEST_DIRNAME/fixtures/kustomization.yaml" "$REPO/clusters/asm-ready/kustomization.yaml"

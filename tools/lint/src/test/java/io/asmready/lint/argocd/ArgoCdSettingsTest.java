@@ -79,9 +79,11 @@ class ArgoCdSettingsTest {
 
     @Test
     void theClusterScriptInstallsTheVersionFromSettings() throws IOException {
-        String script = Files.readString(Settings.path("tools/cluster/cluster"));
-        assertTrue(script.contains("version=$(setting ARGOCD_VERSION)")
+        // The install step lives in argocd.bash, which tools/cluster/cluster sources; it reads the
+        // setting through the shared shell library (tools/lib/lib.bash).
+        String script = Files.readString(Settings.path("tools/cluster/argocd.bash"));
+        assertTrue(script.contains("version=$(asm::settings::argocd ARGOCD_VERSION)")
                         && script.contains("argoproj/argo-cd/$version/manifests/install.yaml"),
-                "tools/cluster/cluster must install argo-cd/<ARGOCD_VERSION from argocd/settings.env>/manifests/install.yaml");
+                "tools/cluster/argocd.bash must install argo-cd/<ARGOCD_VERSION from argocd/settings.env>/manifests/install.yaml");
     }
 }
