@@ -5,9 +5,10 @@
 #   asm::log::name my-script                                  # prefix of say/warn/die lines
 #
 # Areas: log (say, warn, die), wait (until a condition, with a deadline), net (free and taken
-# ports), proc (start in the background with a pid file, alive, stop), report (pass/fail lines and
-# the closing "N passed, N failed" line), settings (root pom.xml properties, argocd/settings.env),
-# jdk (feature release of a java), gcp (the project id). Nothing here runs on sourcing but the
+# ports, a GET's status line), proc (start in the background with a pid file, alive, ended, stop),
+# report (pass/fail lines and the closing "N passed, N failed" line), settings (root pom.xml
+# properties, argocd/settings.env), jdk (feature release of a java or of a JDK's home), gcp (the
+# project id). Nothing here runs on sourcing but the
 # definitions and ASM_ROOT, the repository's top folder.
 
 # shellcheck disable=SC2034  # ASM_ROOT is for the scripts that source this file
@@ -55,9 +56,55 @@ asm::net::free_port() {
 }
 # asm::net::port_taken PORT [HOST]: true when something accepts connections there.
 asm::net::port_taken() { (exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null; }
+# asm::net::spare_port [COUNT]: the first of COUNT (1) consecutive loopback ports that no socket
+# uses now, listening or connected, picked below the kernel's ephemeral range: a client socket
+# (curl, wrk, loadgen) may take any port inside that range at any time, and a server then fails to
+# bind. Uses ss when it is there, else a connect to each port. False after 200 tries.
+asm::net::spare_port() {
+  local count=${1:-1} lo hi base span port i
+  read -r lo hi </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || { lo=32768 hi=60999; }
+  if ((lo > 12000)); then base=10000 span=$((lo - 10000 - count)); else base=$((hi + 1)) span=$((65000 - hi - count)); fi
+  for _ in {1..200}; do
+    port=$((base + RANDOM % span))
+    for ((i = port; i < port + count; i++)); do
+      if command -v ss >/dev/null 2>&1; then
+        ss -Htan "( sport = :$i or dport = :$i )" 2>/dev/null | grep -q . && continue 2
+      fi
+      asm::net::port_taken "$i" && continue 2
+    done
+    printf '%s\n' "$port"
+    return 0
+  done
+  printf '%s: no %s free loopback port(s) in a row found in 200 tries\n' "$_asm_log_name" "$count" >&2
+  return 1
+}
+
+# asm::net::http_status PORT PATH [SECONDS]: the status line of GET PATH on 127.0.0.1:PORT over
+# bash's /dev/tcp (no curl needed), read for at most SECONDS (2); false when nothing answers.
+asm::net::http_status() {
+  (
+    exec 2>/dev/null 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+    printf 'GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' "$2" >&3
+    IFS= read -r -t "${3:-2}" line <&3 || exit 1
+    printf '%s\n' "${line%$'\r'}"
+  )
+}
+# asm::net::http_ok PORT PATH [SECONDS]: true when that GET answers 200.
+asm::net::http_ok() {
+  local status
+  status=$(asm::net::http_status "$@") && [[ $status == "HTTP/1."?" 200"* ]]
+}
 
 # --- proc: background processes tracked by pid files ----------------------------------------
 asm::proc::alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
+# asm::proc::ended PID: true once PID has exited, also while it is a zombie its parent has not
+# reaped yet (which asm::proc::alive still counts). No fork: polling loops call it often.
+asm::proc::ended() {
+  local stat
+  [ -n "${1:-}" ] && read -r stat <"/proc/$1/stat" 2>/dev/null || return 0
+  stat=${stat##*) }
+  [[ ${stat%% *} == [ZX] ]]
+}
 
 # asm::proc::start PIDFILE LOGFILE COMMAND...: starts COMMAND in the background in a session of
 # its own (so a Ctrl-C of the caller's terminal reaches it only through asm::proc::stop), output
@@ -85,9 +132,12 @@ asm::proc::stop() {
 }
 
 # --- report: the pass/fail lines of a hand-written suite ------------------------------------
-asm_passed=0 asm_failed=0
-asm::report::pass() { printf 'ok   %s\n' "$*"; asm_passed=$((asm_passed + 1)); }
-asm::report::fail() { printf 'FAIL %s\n' "$*"; asm_failed=$((asm_failed + 1)); }
+asm_passed=0 asm_failed=0 _asm_pass_word='ok  ' _asm_fail_word=FAIL
+# asm::report::words PASS FAIL: the words the pass and fail lines start with, for a suite whose
+# readers know its own (default "ok  " and "FAIL"; a space follows each).
+asm::report::words() { _asm_pass_word=$1 _asm_fail_word=$2; }
+asm::report::pass() { printf '%s %s\n' "$_asm_pass_word" "$*"; asm_passed=$((asm_passed + 1)); }
+asm::report::fail() { printf '%s %s\n' "$_asm_fail_word" "$*"; asm_failed=$((asm_failed + 1)); }
 # asm::report::check WHAT COMMAND...: one ok/FAIL line for the command's outcome.
 asm::report::check() {
   local what=$1; shift
@@ -96,6 +146,12 @@ asm::report::check() {
 # asm::report::summary LABEL: prints "LABEL: N passed, N failed"; false when any failed.
 asm::report::summary() {
   printf '%s: %d passed, %d failed\n' "$1" "$asm_passed" "$asm_failed"
+  [ "$asm_failed" -eq 0 ]
+}
+# asm::report::end [NOTE]: prints "N passed, N failed" and " (NOTE)" when given, no label in front;
+# false when any failed.
+asm::report::end() {
+  printf '%d passed, %d failed%s\n' "$asm_passed" "$asm_failed" "${1:+ ($1)}"
   [ "$asm_failed" -eq 0 ]
 }
 
@@ -122,6 +178,11 @@ asm::settings::argocd() {
 asm::jdk::feature_version() {
   "$1" -XshowSettings:properties -version 2>&1 |
     sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -n 1
+}
+# asm::jdk::home_feature_version HOME: the same read from HOME/release, without starting a JVM
+# (for callers that run on every build); prints nothing when HOME has no release file.
+asm::jdk::home_feature_version() {
+  sed -n 's/^JAVA_VERSION="\([0-9][0-9]*\).*/\1/p' "$1/release" 2>/dev/null || true
 }
 
 # --- gcp ------------------------------------------------------------------------------------

@@ -84,3 +84,68 @@ setup() {
   [ "$status" -eq 1 ]
   [ -z "$output" ]
 }
+
+@test "spare_port gives COUNT ports in a row below the ephemeral range, none of them in use" {
+  local lo hi port p
+  read -r lo hi </proc/sys/net/ipv4/ip_local_port_range
+  port=$(asm::net::spare_port 3)
+  [[ $port =~ ^[0-9]+$ ]]
+  ((port + 2 < lo || port > hi))
+  for p in "$port" $((port + 1)) $((port + 2)); do
+    if asm::net::port_taken "$p"; then return 1; fi
+  done
+}
+
+@test "http_status reads a GET's status line; http_ok is true for 200 only" {
+  local port
+  port=$(asm::net::free_port)
+  run ! asm::net::http_status "$port" /
+  python3 -c "
+import http.server
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200 if self.path == '/ok' else 404); self.end_headers()
+    def log_message(self, *a): pass
+http.server.HTTPServer(('127.0.0.1', $port), H).serve_forever()" &
+  local pid=$!
+  asm::wait::until 10 "the test server on $port" asm::net::port_taken "$port"
+  [ "$(asm::net::http_status "$port" /ok)" = "HTTP/1.0 200 OK" ]
+  asm::net::http_ok "$port" /ok
+  run ! asm::net::http_ok "$port" /missing
+  kill "$pid"
+}
+
+@test "proc::ended counts an unreaped zombie as ended, where alive still sees it" {
+  sleep 30 &
+  local pid=$!
+  run ! asm::proc::ended "$pid"
+  kill "$pid"
+  asm::wait::until 5 "sleep to end" asm::proc::ended "$pid"
+  # A parent that never reaps its child: the child stays a zombie.
+  coproc parent { python3 -c 'import os, time; p = os.fork(); p or os._exit(0); print(p, flush=True); time.sleep(30)'; }
+  local zombie parent_pid=${parent_PID:?}
+  read -r zombie <&"${parent[0]}"
+  asm::wait::until 5 "the child to end" asm::proc::ended "$zombie"
+  asm::proc::alive "$zombie"
+  kill "$parent_pid"
+  asm::proc::ended ''
+}
+
+@test "report::words changes the line words; report::end closes without a label" {
+  run bash -c "source '$BATS_TEST_DIRNAME/lib.bash'; asm::report::words PASS: FAIL:; asm::report::pass one; asm::report::fail two; asm::report::end 'quick, 3 s'"
+  [ "$status" -eq 1 ]
+  [ "${lines[0]}" = "PASS: one" ]
+  [ "${lines[1]}" = "FAIL: two" ]
+  [ "${lines[2]}" = "1 passed, 1 failed (quick, 3 s)" ]
+  run bash -c "source '$BATS_TEST_DIRNAME/lib.bash'; asm::report::pass one; asm::report::end"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "ok   one" ]
+  [ "${lines[1]}" = "1 passed, 0 failed" ]
+}
+
+@test "jdk::home_feature_version reads a JDK home's release file without starting it" {
+  mkdir -p "$BATS_TEST_TMPDIR/jdk"
+  echo 'JAVA_VERSION="25.0.1"' >"$BATS_TEST_TMPDIR/jdk/release"
+  [ "$(asm::jdk::home_feature_version "$BATS_TEST_TMPDIR/jdk")" = 25 ]
+  [ -z "$(asm::jdk::home_feature_version "$BATS_TEST_TMPDIR/none")" ]
+}
