@@ -35,20 +35,57 @@ check_prerequisites() {
     exit 2
   fi
   export PROJECT_ID
-  REGISTRY=${REGISTRY:-$REGION-docker.pkg.dev/$PROJECT_ID/$REGISTRY_REPO}
   NODE_SA="$NODE_SA_NAME@$PROJECT_ID.iam.gserviceaccount.com"
 }
 
-# ZONE, when not given: the first zone of REGION (by name) that is UP. Needs the Compute Engine API,
-# which enabling the GKE API turns on.
-resolve_zone() {
-  if [ -z "$ZONE" ]; then
-    ZONE=$(gcloud compute zones list --filter="region:$REGION AND status:UP" --format='value(name)' \
-      --sort-by=name --limit=1 --project="$PROJECT_ID" 2>/dev/null || true)
-    [ -n "$ZONE" ] ||
-      die "no zone of REGION=$REGION is UP in project $PROJECT_ID (gcloud compute zones list); set REGION to a region, or ZONE=<zone>"
-    say "Zone $ZONE (the first of $REGION; ZONE=<zone> picks another)"
+# The locations (zones or regions) of the clusters named CLUSTER in the project, one a line.
+cluster_locations() {
+  gcloud container clusters list --project="$PROJECT_ID" --filter="name=$CLUSTER" --format='value(location)'
+}
+
+# The region of a zone (us-central1-a), or the location itself when it is a region.
+region_of() { case "$1" in *-[a-z]) echo "${1%-*}" ;; *) echo "$1" ;; esac; }
+
+# ZONE: where the cluster named CLUSTER is, found by name in any location of the project, so every
+# command reaches the cluster `up` made, whatever REGION or ZONE it runs with now. Only `up` without
+# such a cluster chooses a zone: ZONE, else the first zone of REGION (by name) that is UP; from then
+# on the cluster's own location is the record of that choice, the same on every machine. REGION,
+# unless given, follows the cluster; the fleet membership is in the cluster's region (CLUSTER_REGION).
+# $1: create (up: choose when there is none), existing (stop when there is none), any (clean: none
+# is fine, ZONE stays empty).
+locate_cluster() {
+  local want=$1 found
+  found=$(cluster_locations) ||
+    die "cannot list the clusters of project $PROJECT_ID (gcloud container clusters list); nothing changed"
+  if [ -n "$found" ]; then
+    if [ -n "$ZONE" ] && ! grep -qxF -- "$ZONE" <<<"$found"; then
+      die "cluster $CLUSTER is in ${found//$'\n'/, } of project $PROJECT_ID, not in ZONE=$ZONE: unset ZONE to use it, or set CLUSTER=<another name>; nothing changed"
+    fi
+    if [ -z "$ZONE" ] && [ "$(grep -c . <<<"$found")" -gt 1 ]; then
+      die "clusters named $CLUSTER are in ${found//$'\n'/ and } of project $PROJECT_ID: set ZONE=<one of them>; nothing changed"
+    fi
+    [ -n "$ZONE" ] || say "Cluster $CLUSTER is in $found"
+    ZONE=${ZONE:-$found}
+  else
+    case "$want" in
+      existing) die "no cluster named $CLUSTER in project $PROJECT_ID, in any location (make cluster creates it)" ;;
+      create)
+        # Needs the Compute Engine API, which enabling the GKE API turns on.
+        if [ -z "$ZONE" ]; then
+          ZONE=$(gcloud compute zones list --filter="region:$REGION AND status:UP" --format='value(name)' \
+            --sort-by=name --limit=1 --project="$PROJECT_ID" 2>/dev/null || true)
+          [ -n "$ZONE" ] ||
+            die "no zone of REGION=$REGION is UP in project $PROJECT_ID (gcloud compute zones list); set REGION to a region, or ZONE=<zone>"
+          say "Zone $ZONE (the first of $REGION; ZONE=<zone> picks another)"
+        fi ;;
+    esac
   fi
+  if [ -n "$ZONE" ]; then
+    CLUSTER_REGION=$(region_of "$ZONE")
+    [ -n "$REGION_GIVEN" ] || REGION=$CLUSTER_REGION
+  fi
+  # shellcheck disable=SC2034 # the images' registry, for argocd.bash's check of the pins
+  REGISTRY=${REGISTRY_GIVEN:-$REGION-docker.pkg.dev/$PROJECT_ID/$REGISTRY_REPO}
   KCTX="gke_${PROJECT_ID}_${ZONE}_${CLUSTER}"
 }
 

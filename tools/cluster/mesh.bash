@@ -2,14 +2,15 @@
 # The mesh: managed Cloud Service Mesh through the fleet (or your own Istio with MESH=none), then
 # the sync of the mesh objects and the restart of pods without a sidecar. Sourced by tools/cluster/cluster.
 
+# The cluster's fleet membership, in the cluster's region (where GKE registers it).
 membership_exists() {
-  gcloud container fleet memberships describe "$CLUSTER" --location="$REGION" \
+  gcloud container fleet memberships describe "$CLUSTER" --location="$CLUSTER_REGION" \
     --project="$PROJECT_ID" >/dev/null 2>&1
 }
 
 control_plane_state() {
   local key
-  key="projects/$PROJECT_NUMBER/locations/$REGION/memberships/$CLUSTER"
+  key="projects/$PROJECT_NUMBER/locations/$CLUSTER_REGION/memberships/$CLUSTER"
   gcloud container fleet mesh describe --project="$PROJECT_ID" \
     --format="value(membershipStates.\"$key\".servicemesh.controlPlaneManagement.state)" 2>/dev/null || true
 }
@@ -24,15 +25,16 @@ mesh_managed() {
     say "Cluster $CLUSTER is registered to the fleet of $PROJECT_ID"
   else
     say "Registering cluster $CLUSTER to the fleet of $PROJECT_ID"
-    # No --location: gcloud takes a GKE membership's location from the cluster (its region, where
-    # the describe/update/delete calls look for it) and rejects the flag for GKE clusters.
+    # No --location: for a GKE cluster gcloud puts the membership in the cluster's region (its
+    # --help: the flag is "not supported for GKE clusters"), where describe and update look for it;
+    # make clean finds memberships in any location.
     gcloud container fleet memberships register "$CLUSTER" --gke-cluster="$ZONE/$CLUSTER" \
       --enable-workload-identity --project="$PROJECT_ID"
   fi
   say "Enabling Cloud Service Mesh on the fleet"
   gcloud container fleet mesh enable --project="$PROJECT_ID"
   gcloud container fleet mesh update --management=automatic --memberships="$CLUSTER" \
-    --location="$REGION" --project="$PROJECT_ID"
+    --location="$CLUSTER_REGION" --project="$PROJECT_ID"
   say "Waiting for the managed control plane (usually about 10 minutes)"
   asm::wait::until "$MESH_TIMEOUT" "the mesh control plane of $CLUSTER ACTIVE" control_plane_active ||
     die "the mesh control plane of $CLUSTER is '$(control_plane_state)' after ${MESH_TIMEOUT}s, not ACTIVE (gcloud container fleet mesh describe)"
@@ -106,7 +108,7 @@ mesh_sync_and_restart() {
 
 cmd_mesh() {
   check_prerequisites
-  resolve_zone
+  locate_cluster existing
   get_credentials
   if [ "$MESH" = managed ]; then
     say "Enabling APIs: ${MESH_APIS[*]}"

@@ -23,7 +23,7 @@ mesh_on() {
 cmd_verify() {
   check_prerequisites
   command -v curl >/dev/null 2>&1 || die "curl is not on PATH (verify uses it to call helloserver)"
-  resolve_zone
+  locate_cluster existing
   get_credentials
   local table name phase ready containers bad=0 count=0
   table=$(pods_table)
@@ -130,7 +130,7 @@ verify_mesh() {
 
 cmd_status() {
   check_prerequisites
-  resolve_zone
+  locate_cluster existing
   get_credentials >/dev/null 2>&1 || die "cannot reach cluster $CLUSTER in $ZONE (make cluster creates it)"
   echo "Application $APP: $(k -n "$ARGOCD_NS" get application "$APP" \
     -o jsonpath='{.status.sync.status} {.status.health.status} at {.status.sync.revision}' 2>/dev/null || echo 'not found')"

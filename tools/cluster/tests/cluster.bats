@@ -421,25 +421,188 @@ loadgenerator-1|Running|True|loadgen istio-proxy'
   refute_log " delete "
 }
 
-@test "clean with YES=1: Applications (and their load balancer) go before the cluster, the nodes' account after it; the registry stays" {
+@test "clean with YES=1: Applications (and their load balancer) go before the cluster, the membership and the nodes' account after it; the registry and the APIs stay" {
   verified_cluster
   state membership
+  state mesh-feature
   state node-sa
   state grant-project
   state grant-registry
   run_cluster YES=1 clean
   [ "$status" -eq 0 ]
   expected='gcloud container clusters get-credentials asm-ready --location=us-central1-a --project=demo-project
-kubectl -n argocd delete applications --all --wait=true --timeout=5s
+kubectl -n argocd delete applications --all --wait=false
 gcloud container clusters delete asm-ready --location=us-central1-a --project=demo-project --quiet
 gcloud container fleet memberships delete asm-ready --location=us-central1 --project=demo-project --quiet
+gcloud container fleet mesh disable --project=demo-project
 gcloud artifacts repositories remove-iam-policy-binding asm-ready --location=us-central1 --member=serviceAccount:asm-ready-nodes@demo-project.iam.gserviceaccount.com --role=roles/artifactregistry.reader --project=demo-project
 gcloud projects remove-iam-policy-binding demo-project --member=serviceAccount:asm-ready-nodes@demo-project.iam.gserviceaccount.com --role=roles/container.defaultNodeServiceAccount --condition=None
 gcloud iam service-accounts delete asm-ready-nodes@demo-project.iam.gserviceaccount.com --project=demo-project --quiet'
   assert_same "$expected" "$(effects)"
   [ -e "$STATE/registry" ]
   [ ! -e "$STATE/node-sa" ] && [ ! -e "$STATE/grant-project" ] && [ ! -e "$STATE/grant-registry" ]
+  [ ! -e "$STATE/membership" ] && [ ! -e "$STATE/mesh-feature" ]
   assert_contains "$output" "Kept Artifact Registry repository asm-ready"
+  assert_contains "$output" "Kept the enabled APIs container.googleapis.com artifactregistry.googleapis.com iam.googleapis.com mesh.googleapis.com gkehub.googleapis.com"
+  [ "${lines[-1]}" = "==> Clean." ]
+}
+
+@test "clean run with another REGION than up used: the cluster is found by name where it is and deleted there, before its account" {
+  verified_cluster
+  state cluster-location europe-west1-b
+  state membership
+  state membership-location europe-west1
+  state membership-cluster europe-west1-b
+  state node-sa
+  run_cluster YES=1 REGION=us-east1 clean
+  [ "$status" -eq 0 ]
+  grep -q "^gcloud container clusters list --project=demo-project --filter=name=asm-ready --format=value(location)$" "$LOG"
+  grep -q "^gcloud container clusters delete asm-ready --location=europe-west1-b " "$LOG"
+  grep -q "^gcloud container fleet memberships delete asm-ready --location=europe-west1 " "$LOG"
+  refute_log "zones list"
+  cluster=$(grep -n "clusters delete" "$LOG" | cut -d: -f1)
+  sa=$(grep -n "service-accounts delete" "$LOG" | cut -d: -f1)
+  [ "$cluster" -lt "$sa" ]
+  [ ! -e "$STATE/cluster" ] && [ ! -e "$STATE/node-sa" ]
+  [ "${lines[-1]}" = "==> Clean." ]
+}
+
+@test "clean keeps the nodes' account and its grants while another cluster runs as it, and says what was left and why" {
+  verified_cluster
+  state node-sa
+  state grant-project
+  state other-clusters "asm-ready us-east1-b $NODE_SA"
+  run_cluster YES=1 ZONE=us-central1-a clean
+  [ "$status" -eq 0 ]
+  grep -q "^gcloud container clusters delete asm-ready --location=us-central1-a " "$LOG"
+  refute_log "service-accounts delete|remove-iam-policy-binding"
+  [ -e "$STATE/node-sa" ] && [ -e "$STATE/grant-project" ]
+  assert_contains "$output" "Kept node service account $NODE_SA: cluster asm-ready (us-east1-b) still runs as it"
+  assert_contains "$output" "==> Clean, except:"
+  assert_contains "$output" "    node service account $NODE_SA and its grants: cluster asm-ready (us-east1-b) still runs as it"
+}
+
+@test "clean with no cluster of that name anywhere still keeps the account another cluster's nodes run as" {
+  logged_in
+  state node-sa
+  state other-clusters "web-frontend europe-west1-b $NODE_SA"
+  run_cluster YES=1 clean
+  [ "$status" -eq 0 ]
+  assert_contains "$output" "Cluster asm-ready does not exist in any location of project demo-project"
+  refute_log "service-accounts delete"
+  assert_contains "$output" "cluster web-frontend (europe-west1-b) still runs as it"
+}
+
+@test "two clusters of that name and no ZONE: clean deletes nothing and says which zones to choose from" {
+  verified_cluster
+  state other-clusters "asm-ready us-east1-b $NODE_SA"
+  run_cluster YES=1 clean
+  [ "$status" -ne 0 ]
+  assert_same "error: clusters named asm-ready are in us-central1-a and us-east1-b of project demo-project: set ZONE=<one of them>; nothing changed" \
+    "$(grep '^error: ' <<<"$output")"
+  refute_log " delete "
+}
+
+@test "status, verify and mesh find the cluster wherever it is, whatever REGION says" {
+  verified_cluster
+  state cluster-location europe-west1-b
+  run_cluster REGION=us-central1 status
+  [ "$status" -eq 0 ]
+  grep -q "^gcloud container clusters get-credentials asm-ready --location=europe-west1-b " "$LOG"
+  grep -q "^kubectl --context=gke_demo-project_europe-west1-b_asm-ready " "$LOG"
+  refute_log "zones list"
+  : >"$LOG"
+  run_cluster verify
+  [ "$status" -eq 0 ]
+  grep -q "^gcloud container clusters get-credentials asm-ready --location=europe-west1-b " "$LOG"
+}
+
+@test "status without any cluster of that name: one line saying so" {
+  logged_in
+  run_cluster status
+  [ "$status" -ne 0 ]
+  assert_same "error: no cluster named asm-ready in project demo-project, in any location (make cluster creates it)" \
+    "$(grep '^error: ' <<<"$output")"
+}
+
+@test "up again without ZONE after the cluster was made in another zone: continues with that cluster, chooses no zone" {
+  logged_in
+  run_cluster ZONE=us-central1-c up
+  [ "$status" -eq 0 ]
+  : >"$LOG"
+  run_cluster up
+  [ "$status" -eq 0 ]
+  refute_log "zones list| create |ALREADY_EXISTS"
+  grep -q "^gcloud container clusters get-credentials asm-ready --location=us-central1-c " "$LOG"
+  assert_contains "$output" "Cluster asm-ready is in us-central1-c"
+}
+
+@test "up with a ZONE where the cluster is not: stops, says where it is, creates nothing" {
+  logged_in
+  state registry
+  state cluster RUNNING
+  state cluster-location us-central1-b
+  run_cluster ZONE=us-central1-f up
+  [ "$status" -ne 0 ]
+  assert_same "error: cluster asm-ready is in us-central1-b of project demo-project, not in ZONE=us-central1-f: unset ZONE to use it, or set CLUSTER=<another name>; nothing changed" \
+    "$(grep '^error: ' <<<"$output")"
+  refute_log " create "
+}
+
+@test "clean: Applications whose finalizer never goes: a bounded wait, the finalizer removed, the load balancer deleted directly, then the cluster; each step said" {
+  verified_cluster
+  state app-stuck
+  run_cluster YES=1 clean
+  [ "$status" -eq 0 ]
+  expected='gcloud container clusters get-credentials asm-ready --location=us-central1-a --project=demo-project
+kubectl -n argocd delete applications --all --wait=false
+kubectl -n argocd patch application.argoproj.io/asm-ready --type=merge -p {"metadata":{"finalizers":null}}
+kubectl -n asm-ready delete service hellosvc --wait=false
+gcloud container clusters delete asm-ready --location=us-central1-a --project=demo-project --quiet'
+  assert_same "$expected" "$(effects | grep -v -e remove-iam -e service-accounts)"
+  assert_contains "$output" "Application asm-ready is still there after 1s (is Argo CD's application controller running? kubectl -n argocd get pods); removing its finalizer"
+  assert_contains "$output" "Deleting LoadBalancer Service hellosvc, so its Google Cloud load balancer is released before the cluster goes"
+  [ ! -e "$STATE/cluster" ]
+  [ "${lines[-1]}" = "==> Clean." ]
+}
+
+@test "clean: a load balancer that is never released does not keep the cluster; it is reported as left, with how to find it" {
+  verified_cluster
+  state app-stuck
+  state lb-stuck
+  run_cluster YES=1 clean
+  [ "$status" -eq 0 ]
+  [ ! -e "$STATE/cluster" ]
+  assert_contains "$output" "LoadBalancer Service hellosvc is still there after 1s; deleting the cluster anyway"
+  assert_contains "$output" "==> Clean, except:"
+  assert_contains "$output" "    the load balancer of Service hellosvc in asm-ready was not released within 1s, and may outlive the cluster (billed): gcloud compute forwarding-rules list --filter='description~asm-ready/' --project=demo-project"
+}
+
+@test "clean: the membership is found in any location; the fleet's mesh feature stays while another membership remains" {
+  verified_cluster
+  state membership
+  state membership-location us-west1
+  state membership-cluster us-central1-a
+  state mesh-feature
+  state other-memberships "projects/demo-project/locations/europe-west1/memberships/shop //container.googleapis.com/projects/demo-project/locations/europe-west1-b/clusters/shop"
+  run_cluster YES=1 clean
+  [ "$status" -eq 0 ]
+  grep -q "^gcloud container fleet memberships delete asm-ready --location=us-west1 " "$LOG"
+  refute_log "memberships delete shop|mesh disable"
+  [ -e "$STATE/mesh-feature" ]
+  assert_contains "$output" "Kept the fleet's Cloud Service Mesh feature: memberships projects/demo-project/locations/europe-west1/memberships/shop remain"
+}
+
+@test "clean: the membership of a cluster of that name kept in another zone stays" {
+  verified_cluster
+  state membership
+  state membership-cluster us-east1-b
+  state membership-location us-east1
+  state other-clusters "asm-ready us-east1-b $NODE_SA"
+  run_cluster YES=1 ZONE=us-central1-a clean
+  [ "$status" -eq 0 ]
+  refute_log "memberships delete"
+  [ -e "$STATE/membership" ]
 }
 
 @test "clean answered yes with DELETE_REGISTRY=1: the registry goes last" {
@@ -451,13 +614,15 @@ gcloud iam service-accounts delete asm-ready-nodes@demo-project.iam.gserviceacco
   [ ! -e "$STATE/registry" ] && [ ! -e "$STATE/cluster" ]
 }
 
-@test "clean: if the Applications cannot be deleted, the cluster is kept" {
+@test "clean: a failed delete of the Applications does not keep the cluster" {
   verified_cluster
   state fail-app-delete
+  state app-stuck
   run_cluster YES=1 clean
-  [ "$status" -ne 0 ]
-  refute_log "clusters delete"
-  [ -e "$STATE/cluster" ]
+  [ "$status" -eq 0 ]
+  assert_contains "$output" "Deleting the Applications failed (above); going on with their finalizers"
+  grep -q "clusters delete asm-ready" "$LOG"
+  [ ! -e "$STATE/cluster" ]
 }
 
 @test "clean twice: the second run finds nothing to delete and succeeds" {
@@ -586,16 +751,19 @@ gcloud artifacts docker images describe|--format
 gcloud artifacts repositories describe|--location --project
 gcloud artifacts repositories create|--repository-format --location --description --project
 gcloud artifacts repositories delete|--location --project --quiet
+gcloud container clusters list|--project --filter --format
 gcloud container clusters describe|--location --project --format
 gcloud container clusters create|--location --project --machine-type --num-nodes --release-channel --workload-pool --labels --service-account --enable-managed-prometheus --enable-autoscaling --min-nodes --max-nodes
 gcloud container clusters get-credentials|--location --project
 gcloud container clusters delete|--location --project --quiet
+gcloud container fleet memberships list|--project --format
 gcloud container fleet memberships describe|--location --project
 gcloud container fleet memberships register|--gke-cluster --enable-workload-identity --project
 gcloud container fleet memberships delete|--location --project --quiet
 gcloud container fleet mesh enable|--project
 gcloud container fleet mesh update|--management --memberships --location --project
 gcloud container fleet mesh describe|--project --format
+gcloud container fleet mesh disable|--project
 kubectl options|--context -n
 kubectl get|-o -l
 kubectl create namespace|

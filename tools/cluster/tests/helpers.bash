@@ -51,18 +51,18 @@ run_cluster() {
   while [[ $1 == *=* ]]; do vars+=("$1"); shift; done
   run env -i HOME="$SANDBOX/home" PATH="$SANDBOX/bin" FAKE_LOG="$LOG" FAKE_STATE="$STATE" \
     CLOUDSDK_CONFIG="$SANDBOX/gcloud-config" KUBECONFIG="$SANDBOX/kubeconfig" \
-    POLL_SECONDS=0 WAIT_TIMEOUT=5 MESH_TIMEOUT=5 "${vars[@]}" "$REPO/tools/cluster/cluster" "$@"
+    POLL_SECONDS=0 WAIT_TIMEOUT=5 MESH_TIMEOUT=5 CLEAN_TIMEOUT=1 "${vars[@]}" "$REPO/tools/cluster/cluster" "$@"
 }
 
 # The calls that change something, in order, plus the look that found the mesh control plane
-# ACTIVE (looks, zone and IAM policy reads left out); without the --context flag every kubectl call carries (a test checks it separately).
+# ACTIVE (looks, lists, zone and IAM policy reads left out); without the --context flag every kubectl call carries (a test checks it separately).
 effects() {
   local line
   while IFS= read -r line; do
     case "$line" in
       *"=> ACTIVE") echo "gcloud container fleet mesh describe => ACTIVE" ;;
       *" describe "* | *" get "* | *get-value* | *"auth list"* | *" wait "* | *"rollout status"* | *" logs "* | \
-        *" zones list "* | *" get-iam-policy "*) ;;
+        *" zones list "* | *" list "* | *" get-iam-policy "*) ;;
       *) printf '%s\n' "$line" ;;
     esac
   done <"$LOG" | sed -e "s# --context=$CONTEXT##" -e "s#$REPO#REPO#g"
