@@ -32,11 +32,13 @@ run-loadgen: build ## Run loadgen alone (SERVER_ADDR, REQUESTS_PER_SECOND; healt
 build: ## Compile and package both services (tests skipped)
 	@$(MVN) -q package -DskipTests
 
-test: ## The whole test suite: unit, manifests on a real API server, make run, cluster scripts, images, quick drills
+test: ## The whole test suite: shellcheck, the shell library, unit, manifests on a real API server, make run, cluster scripts, images, quick drills
 	@tools/prereqs
+	@tools/shellcheck
+	@bats tools/lib/lib.bats
 	@# The pinned kubectl/kustomize/istioctl/... first on PATH (built from source on the first run).
 	@bin=$$(tools/gotools/build) && PATH=$$bin:$$PATH $(MVN) verify
-	@tools/run-local-test
+	@bats tools/tests/run-local.bats
 	@tools/cluster/test
 	@tools/local-cluster/test
 	@tools/e2e/run
@@ -45,8 +47,9 @@ test: ## The whole test suite: unit, manifests on a real API server, make run, c
 unit: ## Java tests only (both services and the manifest checks)
 	@$(MVN) verify
 
-lint: ## Render and validate clusters/, argocd/ and skaffold.yaml against their schemas
+lint: ## Render and validate clusters/, argocd/ and skaffold.yaml against their schemas; shellcheck every shell script in tools/
 	@$(MVN) -pl tools/lint -am verify -Dsurefire.failIfNoSpecifiedTests=false
+	@tools/shellcheck
 
 e2e: ## Build both images offline and run them with podman
 	@tools/e2e/run
