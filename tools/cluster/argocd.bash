@@ -74,16 +74,66 @@ external_ip() {
   k -n "$APP_NS" get service hellosvc -o jsonpath='{.status.loadBalancer.ingress[0].ip}' 2>/dev/null || true
 }
 
-# The images clusters/asm-ready pins must come from this project's registry, or no pod starts:
-# a fork's first `make cluster` stops here and says how to push and pin its own images.
-check_pinned_images() {
-  local pinned name
-  pinned=$(sed -n 's/^ *newName: *"\{0,1\}\([^" ]*\)"\{0,1\} *$/\1/p' "$KUSTOMIZATION")
-  for name in $pinned; do
-    case "$name" in
-      "$REGISTRY"/*) ;;
-      *) die "clusters/asm-ready pins $name, not an image in $REGISTRY: run 'make release', commit and push, then 'make cluster' again (it continues from here)" ;;
-    esac
-  done
+# clusters/asm-ready/kustomization.yaml as Argo CD will sync it: at TARGET_REVISION of REPO_URL
+# (argocd/settings.env), fetched into a scratch repository (one commit), not the working tree: a
+# `make release` not yet pushed changes only the working tree.
+synced_kustomization() {
+  local repo rev scratch
+  repo=$(asm::settings::argocd REPO_URL)
+  rev=$(asm::settings::argocd TARGET_REVISION)
+  scratch=$(mktemp -d)
+  if git init -q --bare "$scratch" && git -C "$scratch" fetch -q --depth=1 "$repo" "$rev" 2>"$scratch/fetch.err"; then
+    git -C "$scratch" show "FETCH_HEAD:clusters/asm-ready/kustomization.yaml" ||
+      { rm -rf "$scratch"; die "$rev of $repo has no clusters/asm-ready/kustomization.yaml; nothing for Argo CD to sync"; }
+    rm -rf "$scratch"
+  else
+    local why
+    why=$(tail -n 1 "$scratch/fetch.err" 2>/dev/null)
+    rm -rf "$scratch"
+    die "cannot fetch $rev of $repo (REPO_URL and TARGET_REVISION in argocd/settings.env), which Argo CD syncs: ${why:-git fetch failed}"
+  fi
 }
 
+# The images: block of a kustomization, one "name newName newTag digest" line per entry ("-" for
+# a field the entry lacks).
+image_pins() {
+  awk '
+    function flush() { if (name != "") print name, (new_name == "" ? "-" : new_name), (tag == "" ? "-" : tag), (digest == "" ? "-" : digest); name = "" }
+    function value(line) { sub(/^[^:]*: */, "", line); sub(/ *#.*$/, "", line); gsub(/"/, "", line); return line }
+    /^images:/ { in_images = 1; next }
+    in_images && /^[^ #-]/ { flush(); in_images = 0 }
+    in_images && /^ *- +name:/ { flush(); name = value($0); new_name = ""; tag = ""; digest = ""; next }
+    in_images && /^ +newName:/ { new_name = value($0) }
+    in_images && /^ +newTag:/ { tag = value($0) }
+    in_images && /^ +digest:/ { digest = value($0) }
+    END { flush() }'
+}
+
+# Before anything billable starts: every image Argo CD will sync must be in this project's
+# registry, pinned by tag and digest (what `make release` writes), and the registry must hold that
+# digest, or the pods would sit in ImagePullBackOff. A fork's first `make cluster` stops here
+# (after creating the registry) and says how to push and pin its own images.
+check_pinned_images() {
+  local synced pins name new_name tag digest where held
+  where="clusters/asm-ready at $(asm::settings::argocd TARGET_REVISION) of $(asm::settings::argocd REPO_URL) (what Argo CD syncs)"
+  synced=$(synced_kustomization)
+  pins=$(image_pins <<<"$synced")
+  [ -n "$pins" ] || die "$where pins no images; run 'make release', commit and push, then 'make cluster' again (it continues from here)"
+  while read -r name new_name tag digest; do
+    case "$new_name" in
+      "$REGISTRY"/*) ;;
+      *) die "$where pins $new_name, not an image in $REGISTRY: run 'make release', commit and push, then 'make cluster' again (it continues from here)" ;;
+    esac
+    if ! [[ $digest =~ ^sha256:[0-9a-f]{64}$ ]] || [ "$tag" = - ]; then
+      die "$where pins $new_name:$tag without a digest: run 'make release' (it pins tag and digest), commit and push, then 'make cluster' again"
+    fi
+    case "${REGISTRY%%/*}" in
+      *-docker.pkg.dev)
+        held=$(gcloud artifacts docker images describe "$new_name@$digest" --format='value(image_summary.digest)' 2>/dev/null || true)
+        [ "$held" = "$digest" ] ||
+          die "$where pins $new_name:$tag@$digest, which Artifact Registry does not hold: run 'make release', commit and push, then 'make cluster' again"
+        ;;
+    esac
+    say "Argo CD will sync $name as $new_name:$tag@$digest"
+  done <<<"$pins"
+}

@@ -55,6 +55,7 @@ EOF
 
 @test "up with autoscaling and another zone: the flags reach cluster create, the region follows the zone" {
   logged_in
+  publish_pins europe-west1-docker.pkg.dev/demo-project/asm-ready
   run_cluster ZONE=europe-west1-b MIN_NODES=3 MAX_NODES=8 NUM_NODES=3 MACHINE_TYPE=e2-standard-8 MESH=none up
   # No mesh kinds exist in this fake cluster, so up stops at the mesh wait; creation is what counts.
   [ "$status" -ne 0 ]
@@ -103,6 +104,7 @@ EOF
 
 @test "up in a region without an -a zone: the zone is one gcloud lists as UP there" {
   logged_in
+  publish_pins us-east1-docker.pkg.dev/demo-project/asm-ready
   run_cluster REGION=us-east1 MESH=none up
   grep -q "^gcloud compute zones list --filter=region:us-east1 AND status:UP --format=value(name) --sort-by=name --limit=1 --project=demo-project$" "$LOG"
   grep -q "^gcloud container clusters create asm-ready --location=us-east1-b " "$LOG"
@@ -195,6 +197,7 @@ gcloud auth list --filter=status:ACTIVE --format=value(account)" "$(cat "$LOG")"
 
 @test "PROJECT_ID from the environment wins over gcloud's default project" {
   logged_in
+  publish_pins us-central1-docker.pkg.dev/other-project/asm-ready
   run_cluster PROJECT_ID=other-project MESH=none up
   refute_log "get-value project"
   grep -q "clusters create asm-ready .*--project=other-project .*--workload-pool=other-project.svc.id.goog" "$LOG"
@@ -210,14 +213,56 @@ gcloud auth list --filter=status:ACTIVE --format=value(account)" "$(cat "$LOG")"
   refute_log " create | enable "
 }
 
-@test "a fork whose clusters/asm-ready pins someone else's images is told to release first" {
+@test "a fork whose clusters/asm-ready pins someone else's images is told to release first, before any node exists" {
   logged_in
-  sed -i 's#demo-project/asm-ready#upstream-project/asm-ready#' "$REPO/clusters/asm-ready/kustomization.yaml"
+  sed 's#demo-project/asm-ready#upstream-project/asm-ready#' "$SANDBOX/released.yaml" >"$SANDBOX/upstream.yaml"
+  publish "$SANDBOX/upstream.yaml"
   run_cluster up
   [ "$status" -ne 0 ]
-  assert_contains "$output" "clusters/asm-ready pins us-central1-docker.pkg.dev/upstream-project/asm-ready/helloserver, not an image in us-central1-docker.pkg.dev/demo-project/asm-ready: run 'make release'"
-  grep -q "apply -k REPO/argocd" <(effects)
-  refute_log "fleet"
+  assert_contains "$output" "pins us-central1-docker.pkg.dev/upstream-project/asm-ready/helloserver, not an image in us-central1-docker.pkg.dev/demo-project/asm-ready: run 'make release'"
+  # The registry is made (make release pushes to it); nothing that bills by the hour.
+  grep -q "artifacts repositories create asm-ready " "$LOG"
+  refute_log "service-accounts create|clusters create|apply|fleet"
+}
+
+@test "up checks the pins Argo CD will sync (REPO_URL at TARGET_REVISION), not the working tree: a release not pushed stops before any node exists" {
+  logged_in
+  # The working tree is released; the synced branch still has the tag-only pins.
+  cp "$SANDBOX/released.yaml" "$REPO/clusters/asm-ready/kustomization.yaml"
+  publish "$BATS_TEST_DIRNAME/fixtures/kustomization.yaml"
+  run_cluster up
+  [ "$status" -ne 0 ]
+  assert_same "error: clusters/asm-ready at main of file://$ORIGIN (what Argo CD syncs) pins us-central1-docker.pkg.dev/demo-project/asm-ready/helloserver:0.9.0-old without a digest: run 'make release' (it pins tag and digest), commit and push, then 'make cluster' again" \
+    "$(grep '^error: ' <<<"$output")"
+  refute_log "service-accounts create|clusters create|apply"
+}
+
+@test "up: a pinned digest the registry does not hold stops before any node exists" {
+  logged_in
+  state registry-loadgen "sha256:$(printf '3%.0s' {1..64})"
+  run_cluster up
+  [ "$status" -ne 0 ]
+  assert_contains "$output" "pins us-central1-docker.pkg.dev/demo-project/asm-ready/loadgen:0.9.0-old@$LOADGEN_DIGEST, which Artifact Registry does not hold"
+  grep -q "^gcloud artifacts docker images describe us-central1-docker.pkg.dev/demo-project/asm-ready/loadgen@$LOADGEN_DIGEST --format=value(image_summary.digest)$" "$LOG"
+  refute_log "clusters create"
+}
+
+@test "up: a REPO_URL that cannot be fetched is one line, before any node exists" {
+  logged_in
+  sed -i "s|^REPO_URL=.*|REPO_URL=file://$SANDBOX/no-such-repo.git|" "$REPO/argocd/settings.env"
+  run_cluster up
+  [ "$status" -ne 0 ]
+  [ "$(grep -c '^error: ' <<<"$output")" -eq 1 ]
+  assert_contains "$output" "error: cannot fetch main of file://$SANDBOX/no-such-repo.git (REPO_URL and TARGET_REVISION in argocd/settings.env), which Argo CD syncs: "
+  refute_log "clusters create"
+}
+
+@test "up says which images Argo CD will sync" {
+  logged_in
+  run_cluster up
+  [ "$status" -eq 0 ]
+  assert_contains "$output" "Argo CD will sync helloserver as us-central1-docker.pkg.dev/demo-project/asm-ready/helloserver:0.9.0-old@$HELLO_DIGEST"
+  assert_contains "$output" "Argo CD will sync loadgen as us-central1-docker.pkg.dev/demo-project/asm-ready/loadgen:0.9.0-old@$LOADGEN_DIGEST"
 }
 
 mesh_ready_cluster() {
@@ -865,7 +910,7 @@ script_calls() {
   # Flags the call parsing above could miss (e.g. built up elsewhere): each must be in the table.
   while read -r flag; do
     cli_table | cut -d'|' -f2 | grep -qw -- "$flag" || problems+=("$flag is in the script but in no row of the table")
-  done < <(cat "$SRC/tools/cluster/cluster" "$SRC"/tools/cluster/*.bash | grep -v '^[[:space:]]*#' | grep -v 'curl ' | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u)
+  done < <(cat "$SRC/tools/cluster/cluster" "$SRC"/tools/cluster/*.bash | grep -v '^[[:space:]]*#' | grep -v -e 'curl ' -e 'git ' | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u)
   # And no stale row: each is used by some call, which also proves the parsing found the calls.
   while IFS='|' read -r key flags; do
     printf '%s\n' "${used[@]}" | grep -qxF -- "$key" || problems+=("the row '$key' matches no call in the script")

@@ -30,10 +30,41 @@ setup() {
   ln -s "$FAKE" "$REPO/tools/images"
   local tool
   for tool in gcloud kubectl curl gke-gcloud-auth-plugin; do ln -s "$FAKE" "$SANDBOX/bin/$tool"; done
-  for tool in bash env sed awk grep cat mktemp rm mv cp tail head sleep dirname tr mkdir touch tee; do
+  for tool in bash sh env sed awk grep cat mktemp rm mv cp tail head sleep dirname tr mkdir touch tee git; do
     ln -s "$(command -v "$tool")" "$SANDBOX/bin/$tool"
   done
   export ARGOCD_VERSION; ARGOCD_VERSION=$(sed -n 's/^ARGOCD_VERSION=//p' "$SRC/argocd/settings.env")
+  # The repository Argo CD syncs (REPO_URL, a real Git repository on disk): clusters/asm-ready as
+  # `make release` leaves it, pinned by tag and digest, committed and pushed.
+  ORIGIN=$SANDBOX/origin.git
+  git init -q --bare -b main "$ORIGIN"
+  sed -i "s|^REPO_URL=.*|REPO_URL=file://$ORIGIN|" "$REPO/argocd/settings.env"
+  released_fixture >"$SANDBOX/released.yaml"
+  publish "$SANDBOX/released.yaml"
+}
+
+# The fixture as `make release` pins it: the digests the stand-in registry holds.
+released_fixture() {
+  awk -v one="$HELLO_DIGEST" -v two="$LOADGEN_DIGEST" \
+    '{ print } /newTag:/ && n < 2 { print "    digest: " (++n == 1 ? one : two) }' "$BATS_TEST_DIRNAME/fixtures/kustomization.yaml"
+}
+
+# publish_pins REGISTRY: the released fixture with its images in REGISTRY, published.
+publish_pins() {
+  sed "s#$REGISTRY_DEFAULT/#$1/#" "$SANDBOX/released.yaml" >"$SANDBOX/pins.yaml"
+  publish "$SANDBOX/pins.yaml"
+}
+
+# publish FILE: FILE becomes clusters/asm-ready/kustomization.yaml on the synced branch (main).
+publish() {
+  local work=$SANDBOX/publish
+  rm -rf "$work"
+  git init -q -b main "$work"
+  mkdir -p "$work/clusters/asm-ready"
+  cp "$1" "$work/clusters/asm-ready/kustomization.yaml"
+  git -C "$work" add -A
+  git -C "$work" -c user.name=test -c user.email=test@localhost commit -q -m publish
+  git -C "$work" push -q --force "$ORIGIN" main
 }
 
 # A logged-in user with a default project: what `make cluster` normally finds.
