@@ -16,7 +16,7 @@ argocd_crds() {
   echo "$dir/manifests/crds/appproject-crd.yaml"
 }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+free_port() { asm::net::free_port; }
 
 # start_daemon NAME COMMAND...: starts COMMAND in the background, logging to argocd/NAME.log.
 start_daemon() {

@@ -8,6 +8,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 start_cluster() {
   export LOCAL_CLUSTER_NAME=asm-ready-test-$$
+  # Fake nodes unless a suite asks for the real one: these suites judge objects, not containers.
+  export LOCAL_CLUSTER_RUNTIME=${LOCAL_CLUSTER_RUNTIME:-kwok}
   LOCAL_CLUSTER_PORT=$(free_port)
   export LOCAL_CLUSTER_PORT
   export LOCAL_CLUSTER_DIR=$BATS_FILE_TMPDIR/cluster
@@ -65,4 +67,66 @@ endpoints_match() {
     echo "service $ns/$svc: selector $selector picks ready pods [$(echo $want)], EndpointSlices list [$(echo $got)]" >&2
     return 1
   fi
+}
+
+# copy_tree DIR: the working tree as it is (uncommitted changes and .git included), without build
+# output, at DIR: suites that edit sources or run skaffold work there, never in the tree itself.
+copy_tree() {
+  mkdir -p "$1"
+  tar -C "$SRC" --exclude=target -cf - . | tar -C "$1" -xf -
+}
+
+# host_state: what a real node may change on the host, one fact a line, for a before/after diff:
+# links, addresses and routes, nftables and iptables rules, sysctls (less the counters that move on
+# their own), mount points, cgroups and the folders the node's programs create by fixed path.
+host_state() {
+  echo "## links"; ip -o link show | awk '{print $2}' | sort
+  echo "## addresses"; ip -o addr show | awk '{print $2, $3, $4}' | sort
+  echo "## routes"; { ip -4 route show table all; ip -6 route show table all; } | grep -v ' fe80::' | sort
+  echo "## nftables"; nft list ruleset 2>/dev/null | grep -v '^\s*#'
+  echo "## iptables"; { iptables-save; ip6tables-save; } 2>/dev/null | grep -v '^#' | sed 's/\[[0-9]*:[0-9]*\]//'
+  echo "## sysctls"
+  sysctl -a 2>/dev/null | grep -vE '^(kernel\.random\.|kernel\.ns_last_pid|kernel\.pty\.nr|fs\.(dentry-state|inode-nr|inode-state|file-nr|aio-nr|quota\.)|net\.netfilter\.nf_conntrack_count|vm\.stat_|kernel\.sched_|net\.ipv[46]\.(conf|neigh)\.(veth|asmr))'
+  echo "## mounts"; awk '{print $5}' /proc/self/mountinfo | sort
+  echo "## cgroups"; find /sys/fs/cgroup -mindepth 1 -maxdepth 2 -type d | sort
+  echo "## folders"; ls -d /run/containerd /run/netns /var/lib/cni /var/lib/kubelet /var/log/containers /var/log/pods /opt/containerd /etc/cni 2>/dev/null
+}
+
+# dns_query SERVER NAME: asks SERVER (UDP 53) for NAME's A record; prints the answer's code
+# (NOERROR, NXDOMAIN, REFUSED, ...) and then each address, one a line.
+dns_query() {
+  python3 - "$1" "$2" <<'PY'
+import random, socket, struct, sys
+server, name = sys.argv[1], sys.argv[2]
+qid = random.randrange(65536)
+query = struct.pack(">HHHHHH", qid, 0x0100, 1, 0, 0, 0)
+query += b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\0" + struct.pack(">HH", 1, 1)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(5)
+s.sendto(query, (server, 53))
+reply = s.recv(4096)
+codes = {0: "NOERROR", 1: "FORMERR", 2: "SERVFAIL", 3: "NXDOMAIN", 4: "NOTIMP", 5: "REFUSED"}
+print(codes.get(reply[3] & 0xF, reply[3] & 0xF))
+answers = struct.unpack(">H", reply[6:8])[0]
+pos = len(query)
+for _ in range(answers):
+    while reply[pos] not in (0,) and reply[pos] < 0xC0:
+        pos += reply[pos] + 1
+    pos += 2 if reply[pos] >= 0xC0 else 1
+    rtype, _, _, length = struct.unpack(">HHIH", reply[pos:pos + 10])
+    pos += 10
+    if rtype == 1:
+        print(socket.inet_ntoa(reply[pos:pos + length]))
+    pos += length
+PY
+}
+
+# to_bytes QUANTITY: a Kubernetes memory quantity (448Mi, 1Gi, 500M, 1024) in bytes.
+to_bytes() {
+  local q=$1
+  case $q in
+    *Ki) echo $((${q%Ki} * 1024)) ;; *Mi) echo $((${q%Mi} * 1024 ** 2)) ;; *Gi) echo $((${q%Gi} * 1024 ** 3)) ;;
+    *k) echo $((${q%k} * 1000)) ;; *M) echo $((${q%M} * 1000 ** 2)) ;; *G) echo $((${q%G} * 1000 ** 3)) ;;
+    *) echo "$q" ;;
+  esac
 }
