@@ -60,6 +60,7 @@ asm::net::port_taken() { (exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null; }
 # uses now, listening or connected, picked below the kernel's ephemeral range: a client socket
 # (curl, wrk, loadgen) may take any port inside that range at any time, and a server then fails to
 # bind. Uses ss when it is there, else a connect to each port. False after 200 tries.
+# shellcheck disable=SC2120 # COUNT is optional
 asm::net::spare_port() {
   local count=${1:-1} lo hi base span port i
   read -r lo hi </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || { lo=32768 hi=60999; }
@@ -150,6 +151,7 @@ asm::report::summary() {
 }
 # asm::report::end [NOTE]: prints "N passed, N failed" and " (NOTE)" when given, no label in front;
 # false when any failed.
+# shellcheck disable=SC2120 # NOTE is optional
 asm::report::end() {
   printf '%d passed, %d failed%s\n' "$asm_passed" "$asm_failed" "${1:+ ($1)}"
   [ "$asm_failed" -eq 0 ]
