@@ -93,6 +93,20 @@ locate_cluster() {
 # a call retried until it succeeds does not print every failure.
 quietly() { LAST_OUTPUT=$("$@" 2>&1); }
 
+# iam_try ROLE COMMAND...: one try of an IAM grant, for asm::wait::until. True once it succeeds,
+# false when refused for a reason that passes (a new account is unknown to IAM for a moment); a
+# PERMISSION_DENIED ends the script at once, since waiting does not give the caller ROLE.
+iam_try() {
+  local needed=$1
+  shift
+  "$@" && return 0
+  case "$LAST_OUTPUT" in
+    *PERMISSION_DENIED* | *"does not have permission"*)
+      die "permission denied: your account needs $needed to grant the nodes their roles ($(tail -n 1 <<<"$LAST_OUTPUT"))" ;;
+  esac
+  return 1
+}
+
 # kubectl always against this cluster's context, whatever the user's current context is.
 k() { kubectl --context="$KCTX" "$@"; }
 
@@ -152,13 +166,15 @@ ensure_node_service_account() {
   # A new account takes a moment to be known to IAM everywhere: a grant may be refused meanwhile.
   if ! has_role project "$NODE_ROLE"; then
     say "Granting $NODE_ROLE on project $PROJECT_ID to the nodes"
-    asm::wait::until "$WAIT_TIMEOUT" "$NODE_ROLE granted to $NODE_SA" quietly gcloud projects add-iam-policy-binding "$PROJECT_ID" \
+    asm::wait::until "$WAIT_TIMEOUT" "$NODE_ROLE granted to $NODE_SA" \
+      iam_try "roles/resourcemanager.projectIamAdmin on project $PROJECT_ID" quietly gcloud projects add-iam-policy-binding "$PROJECT_ID" \
       --member="serviceAccount:$NODE_SA" --role="$NODE_ROLE" --condition=None ||
       die "granting $NODE_ROLE to $NODE_SA failed for ${WAIT_TIMEOUT}s: $(tail -n 1 <<<"$LAST_OUTPUT")"
   fi
   if ! has_role registry "$REGISTRY_ROLE"; then
     say "Granting $REGISTRY_ROLE on repository $REGISTRY_REPO to the nodes"
-    asm::wait::until "$WAIT_TIMEOUT" "$REGISTRY_ROLE granted to $NODE_SA" quietly gcloud artifacts repositories add-iam-policy-binding "$REGISTRY_REPO" \
+    asm::wait::until "$WAIT_TIMEOUT" "$REGISTRY_ROLE granted to $NODE_SA" \
+      iam_try "roles/artifactregistry.admin on repository $REGISTRY_REPO" quietly gcloud artifacts repositories add-iam-policy-binding "$REGISTRY_REPO" \
       --location="$REGION" --member="serviceAccount:$NODE_SA" --role="$REGISTRY_ROLE" --project="$PROJECT_ID" ||
       die "granting $REGISTRY_ROLE on $REGISTRY_REPO to $NODE_SA failed for ${WAIT_TIMEOUT}s: $(tail -n 1 <<<"$LAST_OUTPUT")"
   fi

@@ -59,15 +59,29 @@ sync_operation() {
     "${options:+,\"syncOptions\":$options}" "${retry:+,\"retry\":$retry}"
 }
 
-# The pods of a Deployment that have no istio-proxy (a container or, native, an init container).
-# The tutorial's Deployments select their pods by app=<name>.
+# The pod-template-hash of a Deployment's current ReplicaSet: the one of the Deployment's revision.
+current_pod_hash() {
+  local revision
+  revision=$(k -n "$APP_NS" get deployment "$1" -o 'jsonpath={.metadata.annotations.deployment\.kubernetes\.io/revision}')
+  k -n "$APP_NS" get replicasets -l "app=$1" \
+    -o 'jsonpath={range .items[*]}{.metadata.annotations.deployment\.kubernetes\.io/revision}|{.metadata.labels.pod-template-hash}{"\n"}{end}' |
+    awk -F'|' -v revision="$revision" '$1 == revision { print $2 }'
+}
+
+# The running pods of a Deployment's current ReplicaSet that have no istio-proxy (a container or,
+# native, an init container). Failed and evicted pods, terminating ones and those of an older
+# ReplicaSet still scaling down do not count: a restart would not give them a sidecar, and
+# counting them would restart the Deployment again on every run. The tutorial's Deployments select
+# their pods by app=<name>.
 pods_without_sidecar() {
-  local name containers
-  while IFS='|' read -r name containers; do
-    [ -n "$name" ] || continue
+  local hash selector="app=$1" name deleting containers
+  hash=$(current_pod_hash "$1")
+  [ -z "$hash" ] || selector="$selector,pod-template-hash=$hash"
+  while IFS='|' read -r name deleting containers; do
+    if [ -z "$name" ] || [ -n "$deleting" ]; then continue; fi
     case " $containers " in *" istio-proxy "*) ;; *) echo "$name" ;; esac
-  done < <(k -n "$APP_NS" get pods -l "app=$1" \
-    -o 'jsonpath={range .items[*]}{.metadata.name}|{.spec.containers[*].name} {.spec.initContainers[*].name}{"\n"}{end}')
+  done < <(k -n "$APP_NS" get pods -l "$selector" --field-selector=status.phase=Running \
+    -o 'jsonpath={range .items[*]}{.metadata.name}|{.metadata.deletionTimestamp}|{.spec.containers[*].name} {.spec.initContainers[*].name}{"\n"}{end}')
 }
 
 # Once the mesh's kinds exist: sync now (rather than at the next retry), then restart the

@@ -174,6 +174,26 @@ EOF
   [ -e "$STATE/grant-project" ]
 }
 
+@test "up: a grant refused with PERMISSION_DENIED fails at once, naming the role the caller lacks" {
+  logged_in
+  state denied-grant-project
+  run_cluster WAIT_TIMEOUT=60 up
+  [ "$status" -ne 0 ]
+  [ "$(grep -c '^gcloud projects add-iam-policy-binding .*--condition=None$' "$LOG")" -eq 1 ]
+  assert_same "error: permission denied: your account needs roles/resourcemanager.projectIamAdmin on project demo-project to grant the nodes their roles (ERROR: (gcloud) PERMISSION_DENIED: Policy update access denied. This command is authenticated as dev@example.com)" \
+    "$(grep '^error: ' <<<"$output")"
+  refute_log "clusters create"
+}
+
+@test "up: the repository grant refused with PERMISSION_DENIED names the registry role" {
+  logged_in
+  state denied-grant-registry
+  run_cluster WAIT_TIMEOUT=60 up
+  [ "$status" -ne 0 ]
+  [ "$(grep -c '^gcloud artifacts repositories add-iam-policy-binding .*--project=demo-project$' "$LOG")" -eq 1 ]
+  assert_contains "$output" "error: permission denied: your account needs roles/artifactregistry.admin on repository asm-ready to grant the nodes their roles"
+}
+
 @test "missing tools: one line each, non-zero exit, nothing run" {
   rm "$SANDBOX/bin/gcloud" "$SANDBOX/bin/kubectl" "$SANDBOX/bin/gke-gcloud-auth-plugin"
   run_cluster up
@@ -331,6 +351,21 @@ kubectl -n asm-ready rollout restart deployment/loadgenerator'
   run_cluster mesh
   assert_same "kubectl -n asm-ready rollout restart deployment/helloserver
 kubectl -n asm-ready rollout restart deployment/loadgenerator" "$(effects | grep 'rollout restart')"
+}
+
+@test "mesh: only running pods of the current ReplicaSet count; a terminating pod without sidecar restarts nothing again" {
+  mesh_ready_cluster
+  state mesh-crds
+  state app-healthy
+  state sidecar-helloserver
+  state pods-helloserver 'helloserver-new-a||server istio-proxy
+helloserver-old-b|2026-12-08T04:00:00Z|server '
+  state sidecar-loadgenerator
+  run_cluster mesh
+  [ "$status" -eq 0 ]
+  refute_log "rollout restart"
+  grep -qF -- "-n asm-ready get pods -l app=helloserver,pod-template-hash=helloserver-new --field-selector=status.phase=Running " "$LOG"
+  assert_contains "$output" "Deployment helloserver: every pod has its sidecar; not restarted"
 }
 
 @test "mesh: a sync already retrying is left to pick the mesh objects up (no second operation)" {
@@ -810,7 +845,7 @@ gcloud container fleet mesh update|--management --memberships --location --proje
 gcloud container fleet mesh describe|--project --format
 gcloud container fleet mesh disable|--project
 kubectl options|--context -n
-kubectl get|-o -l
+kubectl get|-o -l --field-selector
 kubectl create namespace|
 kubectl apply|--server-side --force-conflicts -f -k
 kubectl wait|--for --timeout --all
