@@ -102,7 +102,7 @@ asm::proc::alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
 # reaped yet (which asm::proc::alive still counts). No fork: polling loops call it often.
 asm::proc::ended() {
   local stat
-  [ -n "${1:-}" ] && read -r stat <"/proc/$1/stat" 2>/dev/null || return 0
+  [ -n "${1:-}" ] && read -r stat 2>/dev/null <"/proc/$1/stat" || return 0
   stat=${stat##*) }
   [[ ${stat%% *} == [ZX] ]]
 }

@@ -121,6 +121,10 @@ http.server.HTTPServer(('127.0.0.1', $port), H).serve_forever()" &
   run ! asm::proc::ended "$pid"
   kill "$pid"
   asm::wait::until 5 "sleep to end" asm::proc::ended "$pid"
+  wait "$pid" || true
+  run asm::proc::ended "$pid" # gone from /proc: ended, and silent about it
+  [ "$status" -eq 0 ]
+  [ -z "$output" ]
   # A parent that never reaps its child: the child stays a zombie.
   coproc parent { python3 -c 'import os, time; p = os.fork(); p or os._exit(0); print(p, flush=True); time.sleep(30)'; }
   local zombie parent_pid=${parent_PID:?}
