@@ -9,6 +9,9 @@
 # where python may be absent. Traffic goes to 127.0.0.1 only.
 
 H_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+# shellcheck source=../../lib/lib.bash
+source "$H_ROOT/tools/lib/lib.bash"
+asm::log::name "$(basename "$(dirname "$0")")" # bench, drills: the line prefix of errors
 H_SERVER_JAR=$H_ROOT/apps/server/target/helloserver.jar
 H_LOADGEN_JAR=$H_ROOT/apps/loadgen/target/loadgen.jar
 H_DIR=""            # scratch directory: configs, logs, cache files
@@ -17,7 +20,8 @@ H_NCPU=$(nproc 2>/dev/null || echo 1)
 H_KEEP=${H_KEEP:-0} # 1: keep the scratch directory even on success
 declare -A H_NGINX_PORT=() H_NGINX_MODE=() H_NGINX_BACKENDS=() H_NGINX_PID=()
 
-h_die() { echo "error: $*" >&2; exit 1; }
+# Progress lines carry the wall clock (a bench or drill run takes minutes); errors go through
+# asm::log::die.
 h_say() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 h_now() { echo "$EPOCHREALTIME"; }                               # seconds, microsecond precision
 h_ms_since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", (b - a) * 1000 }'; }
@@ -69,11 +73,7 @@ h_cleanup() {
   exit "$rc"
 }
 
-h_alive() { # $1 = pid; false once it has exited (a zombie counts as exited)
-  local state
-  state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' /proc/"$1"/status 2>/dev/null) || return 1
-  [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
-}
+h_alive() { ! asm::proc::ended "$1"; } # $1 = pid; false once it has exited (a zombie counts as exited)
 
 h_stop() { # $1 = pid, $2 = seconds to wait after SIGTERM before SIGKILL (default 20)
   local pid=$1 deadline=$((SECONDS + ${2:-20}))
@@ -89,31 +89,21 @@ h_stop() { # $1 = pid, $2 = seconds to wait after SIGTERM before SIGKILL (defaul
   { wait "$pid"; } 2>/dev/null || true
 }
 
-h_wait_exit() { # $1 = pid, $2 = deadline in seconds; false when it is still running then
-  local deadline=$((SECONDS + $2))
-  while h_alive "$1"; do
-    [ $SECONDS -lt $deadline ] || return 1
-    h_nap 0.05
-  done
+h_wait_exit() { # $1 = pid, $2 = deadline in seconds; false when it is still running then (callers say so)
+  ASM_WAIT_INTERVAL=0.05 asm::wait::until "$2" "pid $1 to exit" asm::proc::ended "$1" 2>/dev/null
 }
 
-h_port() { # prints a loopback TCP port that no socket uses and this run has not handed out
-  # Below the kernel's ephemeral range: a client socket (wrk, loadgen, curl) may hold any port in
-  # that range, and a server could then fail to bind.
-  local port lo hi base span
-  read -r lo hi </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || { lo=32768 hi=60999; }
-  if [ "$lo" -gt 12000 ]; then base=10000 span=$((lo - 10000)); else base=$((hi + 1)) span=$((65000 - hi)); fi
-  for _ in $(seq 1 200); do
-    port=$((base + RANDOM % span))
+h_port() { # prints a loopback TCP port that no socket uses (below the ephemeral range) and this run has not handed out
+  local port
+  for _ in {1..200}; do
+    port=$(asm::net::spare_port) || break
     # Handed-out ports go to a file: h_port mostly runs in $(...), whose variables do not come back.
     grep -qx "$port" "$H_DIR/ports" 2>/dev/null && continue
-    if ! ss -Htan "( sport = :$port or dport = :$port )" 2>/dev/null | grep -q .; then
-      echo "$port" >>"$H_DIR/ports"
-      echo "$port"
-      return 0
-    fi
+    echo "$port" >>"$H_DIR/ports"
+    echo "$port"
+    return 0
   done
-  h_die "no free loopback port found in 200 tries"
+  asm::log::die "no free loopback port found in 200 tries"
 }
 
 # taskset prefix for CPU $1 ("" = no pinning), or nothing when pinning is impossible here.
@@ -125,7 +115,7 @@ h_pin() {
 
 h_java() { # prints the java of a JDK 21+ (tools/find-jdk), once
   if [ -z "${H_JAVA:-}" ]; then
-    H_JAVA="$("$H_ROOT/tools/find-jdk")/bin/java" || h_die "no JDK 21+ found (see tools/find-jdk)"
+    H_JAVA="$("$H_ROOT/tools/find-jdk")/bin/java" || asm::log::die "no JDK 21+ found (see tools/find-jdk)"
   fi
   echo "$H_JAVA"
 }
@@ -137,7 +127,7 @@ h_require_jars() { # builds the jars when one is missing (never installs anythin
   [ ${#need[@]} -eq 0 ] && return 0
   h_say "building ${need[*]}"
   (cd "$H_ROOT" && tools/mvn -q -pl "$(IFS=,; echo "${need[*]}")" -am package -DskipTests) ||
-    h_die "could not build ${need[*]}"
+    asm::log::die "could not build ${need[*]}"
 }
 
 # Runs use a copy of the jars and their libs/: another build (mvn clean, a rebuild) replacing them
@@ -201,7 +191,7 @@ h_pod_memory_limit_mib() {
   case $value in
     *Mi) echo "${value%Mi}" ;;
     *Gi) echo $(( ${value%Gi} * 1024 )) ;;
-    *) h_die "clusters/base/helloserver/deployment.yaml: memory limit '$value'; expected NNNMi or NGi" ;;
+    *) asm::log::die "clusters/base/helloserver/deployment.yaml: memory limit '$value'; expected NNNMi or NGi" ;;
   esac
 }
 
@@ -215,7 +205,7 @@ h_container_jvm_flags() {
   local flags mem=${H_CONTAINER_MEMORY:-$(h_pod_memory_limit_mib)m} mib gc=""
   flags=$(sed -n 's:.*<jvmFlag>\(.*\)</jvmFlag>.*:\1:p' "$H_ROOT/apps/server/pom.xml" "$H_ROOT/pom.xml" 2>/dev/null |
           grep -v 'AOTCache' | tr '\n' ' ')
-  [ -n "${flags// /}" ] || h_die "no <jvmFlag> in the Jib configuration of pom.xml: the container's JVM flags are defined there"
+  [ -n "${flags// /}" ] || asm::log::die "no <jvmFlag> in the Jib configuration of pom.xml: the container's JVM flags are defined there"
   case $mem in *[gG]) mib=$((${mem%[gG]} * 1024)) ;; *[mM]) mib=${mem%[mM]} ;; *) mib=$((mem / 1048576)) ;; esac
   [ "$mib" -ge 1792 ] || gc="-XX:+UseSerialGC "
   # H_JVM_EXTRA: flags to try on top (the last one wins), e.g. H_JVM_EXTRA=-XX:MaxRAMPercentage=40
@@ -254,6 +244,8 @@ h_http_code() { # $1 = url; prints the status code, 000 when there is no answer 
 }
 
 # Waits until $1 answers 200, at most $2 seconds; $3 (optional) = a pid that must stay alive.
+# Its own loop rather than asm::wait::until: make bench's `probes` section measures this poller
+# (one curl every 20 ms, no other fork) as one of the start-up probes it compares.
 h_wait_http() {
   local url=$1 deadline=$((SECONDS + $2)) pid=${3:-}
   while [ "$(h_http_code "$url")" != 200 ]; do
@@ -340,7 +332,7 @@ h_start_nginx() {
   local dir=$H_DIR/nginx-$name
   h_spawn "nginx-$name" "$cpu" -- nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" -g 'daemon off;'
   H_NGINX_PID[$name]=$H_LAST_PID
-  h_wait_http "http://127.0.0.1:$port/" 10 "$H_LAST_PID" || h_die "nginx $name did not start (see $dir/error.log)"
+  h_wait_http "http://127.0.0.1:$port/" 10 "$H_LAST_PID" || asm::log::die "nginx $name did not start (see $dir/error.log)"
 }
 
 # Rewrites the backend list of proxy NAME and reloads; returns once the old worker has exited,
@@ -352,7 +344,7 @@ h_nginx_set_backends() {
   local dir=$H_DIR/nginx-$name master=${H_NGINX_PID[$name]} old new p gone deadline=$((SECONDS + 15))
   old=$(h_children "$master")
   nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" -s reload 2>>"$dir/reload.log" ||
-    h_die "nginx $name reload failed (see $dir/reload.log and $dir/error.log)"
+    asm::log::die "nginx $name reload failed (see $dir/reload.log and $dir/error.log)"
   while :; do
     new=" $(h_children "$master" | tr '\n' ' ') "
     gone=1
@@ -379,8 +371,8 @@ h_start_python_hello() {
   : >"$H_DIR/$name.requests"
   h_spawn "$name" "$cpu" -- python3 "$H_PYTHON_HELLO" "$H_DIR/$name.port" "$H_DIR/$name.requests" "$port"
   until [ -s "$H_DIR/$name.port" ]; do
-    h_alive "$H_LAST_PID" || h_die "Python's http.server $name exited (see $H_DIR/$name.log)"
-    [ $SECONDS -lt $deadline ] || h_die "Python's http.server $name did not listen within 10 s (see $H_DIR/$name.log)"
+    h_alive "$H_LAST_PID" || asm::log::die "Python's http.server $name exited (see $H_DIR/$name.log)"
+    [ $SECONDS -lt $deadline ] || asm::log::die "Python's http.server $name did not listen within 10 s (see $H_DIR/$name.log)"
     h_nap 0.02
   done
 }
