@@ -63,6 +63,8 @@ cmd_verify() {
     fi
   fi
 
+  verify_scrapes
+
   if mesh_on; then
     verify_mesh "$table"
   else
@@ -104,25 +106,49 @@ verify_mesh() {
   # A client outside the mesh (no sidecar, so plaintext) may reach the admin port only for the metrics
   # scrape (the port is PERMISSIVE for the collector of Managed Service for Prometheus; the
   # AuthorizationPolicy admits plaintext there for GET of the metrics path only). A health endpoint
-  # must answer it with 403 from the sidecar, or not at all. The probe is the loadgen image itself:
-  # already in the registry, and its summary counts the answers (non-2xx ones by status).
-  local image out url completed answered=0 count
+  # must answer each of its requests with the sidecar's 403: the check passes on that answer only,
+  # never on requests that got none (a connection or DNS error proves nothing). The probe is the
+  # loadgen image itself: already in the registry, and its summary counts the answers by status.
+  local image out url sent completed denied others=0 count
   url="http://loadgensvc.$APP_NS.svc.cluster.local:$(asm::settings::pom asmready.admin.port)$(asm::settings::pom asmready.health.ready)"
   image=$(k -n "$APP_NS" get deployment loadgenerator -o jsonpath='{.spec.template.spec.containers[0].image}')
   k -n default delete pod asm-ready-mtls-probe --ignore-not-found >/dev/null 2>&1 || true
   out=$(k -n default run asm-ready-mtls-probe --image="$image" --restart=Never --rm --attach --quiet \
     --labels=sidecar.istio.io/inject=false --pod-running-timeout=2m \
     --env="SERVER_ADDR=$url" --env=REQUESTS_PER_SECOND=2 --env=DURATION_SECONDS=3 2>&1 || true)
+  sent=$(sed -n 's/^Summary: sent=\([0-9]*\) .*/\1/p' <<<"$out" | tail -n 1)
   completed=$(sed -n 's/^Summary: .* completed=\([0-9]*\) .*/\1/p' <<<"$out" | tail -n 1)
-  for count in $(sed -n 's/^  answered [0-9]*: \([0-9]*\)$/\1/p' <<<"$out"); do
-    answered=$((answered + count))
-  done
-  if [ -z "$completed" ]; then
+  denied=$(sed -n 's/^  answered 403: \([0-9]*\)$/\1/p' <<<"$out" | tail -n 1)
+  while read -r count; do
+    [ -z "$count" ] || others=$((others + count))
+  done < <(sed -n 's/^  answered [0-9]*: \([0-9]*\)$/\1/p' <<<"$out")
+  others=$((completed - others))
+  if [ -z "$completed" ] || [ -z "$sent" ]; then
     fail "the plaintext probe pod did not run: $(tail -n 1 <<<"$out")"
-  elif [ "$completed" -eq "$answered" ]; then
-    pass "a plaintext client outside the mesh gets no health answer from loadgensvc's admin port (only the metrics scrape is admitted)"
+  elif [ "$others" -gt 0 ]; then
+    fail "a plaintext client outside the mesh got $others 2xx answer(s) from $url: the admin port admits more than the metrics scrape ($(grep '^Summary: ' <<<"$out"))"
+  elif [ "$sent" -gt 0 ] && [ "${denied:-0}" -eq "$sent" ]; then
+    pass "a plaintext client outside the mesh gets the sidecar's 403 for all $sent health requests to loadgensvc's admin port (only the metrics scrape is admitted)"
   else
-    fail "a plaintext client outside the mesh got $((completed - answered)) 2xx answer(s) from $url: the admin port admits more than the metrics scrape ($(grep '^Summary: ' <<<"$out"))"
+    fail "a plaintext client outside the mesh got ${denied:-0} of $sent answers 403 from $url, expected all: $((sent - completed)) got no answer at all, which proves nothing ($(grep '^Summary: ' <<<"$out"))"
+  fi
+}
+
+# Managed Service for Prometheus scrapes both workloads: `up` is 1 for each PodMonitoring's job
+# (the job is the PodMonitoring's name) in this cluster and namespace, asked of Cloud Monitoring's
+# Prometheus API. The same query in Metrics Explorer (PromQL) shows it; a job missing there means
+# no scrape arrived: `kubectl -n asm-ready describe podmonitoring <job>` shows the operator's view.
+verify_scrapes() {
+  local query answer job missing=()
+  query="max by (job) (up{cluster=\"$CLUSTER\",namespace=\"$APP_NS\"})"
+  answer=$(curl -sS --max-time 20 --get -H "Authorization: Bearer $(gcloud auth print-access-token 2>/dev/null)" --data-urlencode "query=$query" "https://monitoring.googleapis.com/v1/projects/$PROJECT_ID/location/global/prometheus/api/v1/query" 2>&1 || true)
+  for job in helloserver loadgenerator; do
+    grep -Eq "\"job\":\"$job\"\},\"value\":\[[0-9.]+,\"1\"\]" <<<"$answer" || missing+=("$job")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    pass "Managed Service for Prometheus scrapes helloserver and loadgenerator (PromQL $query is 1 for each)"
+  else
+    fail "Managed Service for Prometheus has no successful scrape of ${missing[*]} (PromQL $query, and kubectl -n $APP_NS describe podmonitoring ${missing[0]}): $(tr -d '\n' <<<"$answer" | head -c 300)"
   fi
 }
 

@@ -414,10 +414,12 @@ verified_cluster() {
   verified_cluster
   run_cluster verify
   [ "$status" -eq 0 ]
-  [ "$(grep -c '^ok ' <<<"$output")" -eq 6 ]
+  [ "$(grep -c '^ok ' <<<"$output")" -eq 7 ]
   assert_contains "$output" "ok    3 pods in asm-ready are Running and Ready"
   assert_contains "$output" "ok    curl http://203.0.113.7/ answers: Hello World! /"
-  assert_contains "$output" "ok    a plaintext client outside the mesh gets no health answer from loadgensvc's admin port (only the metrics scrape is admitted)"
+  assert_contains "$output" "ok    a plaintext client outside the mesh gets the sidecar's 403 for all 6 health requests to loadgensvc's admin port (only the metrics scrape is admitted)"
+  assert_contains "$output" 'ok    Managed Service for Prometheus scrapes helloserver and loadgenerator (PromQL max by (job) (up{cluster="asm-ready",namespace="asm-ready"}) is 1 for each)'
+  grep -qF 'curl -sS --max-time 20 --get -H Authorization: Bearer ya29.fake-token --data-urlencode query=max by (job) (up{cluster="asm-ready",namespace="asm-ready"}) https://monitoring.googleapis.com/v1/projects/demo-project/location/global/prometheus/api/v1/query' "$LOG"
   grep -q -- "--env=SERVER_ADDR=http://loadgensvc.asm-ready.svc.cluster.local:9090/observe/health/ready " "$LOG"
   grep -q "^curl -sS --max-time 10 http://203.0.113.7/$" "$LOG"
 }
@@ -442,7 +444,25 @@ loadgenerator-1|Running|True|loadgen istio-proxy'
   answered 403: 6'
   run_cluster verify
   [ "$status" -eq 0 ]
-  assert_contains "$output" "ok    a plaintext client outside the mesh gets no health answer from loadgensvc's admin port"
+  assert_contains "$output" "ok    a plaintext client outside the mesh gets the sidecar's 403 for all 6 health requests"
+}
+
+@test "verify: a plaintext probe whose requests all failed (no answer at all) fails: only the sidecar's 403 passes" {
+  verified_cluster
+  state probe-output 'Summary: sent=6 completed=0 failed=6 rate=2.0/s p50=0ms p90=0ms p99=0ms p99.9=0ms
+  failed connection reset: 6'
+  run_cluster verify
+  [ "$status" -ne 0 ]
+  assert_contains "$output" "FAIL  a plaintext client outside the mesh got 0 of 6 answers 403 from http://loadgensvc.asm-ready.svc.cluster.local:9090/observe/health/ready, expected all: 6 got no answer at all, which proves nothing"
+}
+
+@test "verify: a workload Managed Service for Prometheus does not scrape fails, saying where to look" {
+  verified_cluster
+  state prometheus-up '{"status":"success","data":{"resultType":"vector","result":[{"metric":{"job":"helloserver"},"value":[1765170000.123,"1"]},{"metric":{"job":"loadgenerator"},"value":[1765170000.123,"0"]}]}}'
+  run_cluster verify
+  [ "$status" -ne 0 ]
+  assert_contains "$output" 'FAIL  Managed Service for Prometheus has no successful scrape of loadgenerator (PromQL max by (job) (up{cluster="asm-ready",namespace="asm-ready"}), and kubectl -n asm-ready describe podmonitoring loadgenerator)'
+  assert_contains "$output" "verify: 1 check(s) failed"
 }
 
 @test "verify: JSON log lines (LOG_FORMAT=json) are read like text ones" {
@@ -480,7 +500,7 @@ loadgenerator-1|Running|True|loadgen istio-proxy'
   state namespace-labels '{"kubernetes.io/metadata.name":"asm-ready"}'
   run_cluster verify
   [ "$status" -eq 0 ]
-  [ "$(grep -c '^ok ' <<<"$output")" -eq 3 ]
+  [ "$(grep -c '^ok ' <<<"$output")" -eq 4 ]
   refute_log "run asm-ready-mtls-probe"
 }
 
@@ -815,6 +835,7 @@ gcloud container clusters delete asm-ready --location=us-central1-a --project=de
 cli_table() {
   cat <<'EOF'
 gcloud auth list|--filter --format
+gcloud auth print-access-token|
 gcloud projects describe|--format
 gcloud services enable|--project
 gcloud compute zones list|--filter --format --sort-by --limit --project
