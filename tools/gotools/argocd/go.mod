@@ -1,11 +1,18 @@
 // Pins Argo CD: one binary whose role comes from the name it is called by (argocd,
 // argocd-application-controller, argocd-repo-server, ...). Its go.mod's replace block is copied
-// here unchanged from v3.4.2, but for the last line: upstream points gitops-engine at a folder of
+// here unchanged from v3.4.6, but for the last line: upstream points gitops-engine at a folder of
 // its own repository (./gitops-engine); outside it, that module is named by the pseudo-version of
-// the v3.4.2 tag's commit (0dc6b1b57dd5), the same source.
-// Why 3.4.2 and not 3.5.x: the Go module proxy serves no pseudo-version of gitops-engine for any
-// 3.5 release (nor for the 3.6 line's gitops-engine/v3), so 3.4.2 is the newest Argo CD that can
-// be built from source here; `make cluster` installs the same release (argocd/settings.env).
+// the v3.4.6 tag's commit (e1becb74c728), the same source (the proxy's copy of it is
+// byte-identical to the tag's gitops-engine/ folder).
+// Why 3.4.6: it is the newest 3.4 patch whose gitops-engine the Go module proxy serves. It serves
+// none for v3.4.7 (neither its tag's commit nor any release-3.4 commit with the same
+// gitops-engine/), it has no v3.4.8, and for v3.4.9 to v3.4.14 no tag commit is known here whose
+// gitops-engine it serves.
+// Why not 3.5.x / 3.6.x: of the 3.5 line the proxy serves gitops-engine for v3.5.3 only (its tag's
+// commit c9c369efcc5b; not v3.5.0's or v3.5.1's, and no later 3.5 tag commit is known here). 3.5.3
+// builds here, but it is a new minor (Kubernetes libraries 0.36), a separate decision from these
+// 3.4 security patches. 3.6.x (gitops-engine/v3, tagged) needs Go 1.27; this machine has Go 1.26.
+// `make cluster` installs the same release (argocd/settings.env).
 module asm-ready.local/gotools/argocd
 
 go 1.26.0
@@ -55,7 +62,7 @@ replace (
 	k8s.io/sample-controller => k8s.io/sample-controller v0.34.0
 )
 
-replace github.com/argoproj/argo-cd/gitops-engine => github.com/argoproj/argo-cd/gitops-engine v0.0.0-20260512203152-0dc6b1b57dd5
+replace github.com/argoproj/argo-cd/gitops-engine => github.com/argoproj/argo-cd/gitops-engine v0.0.0-20260731112109-e1becb74c728
 
 tool github.com/argoproj/argo-cd/v3/cmd
 
@@ -93,7 +100,7 @@ require (
 	github.com/TomOnTime/utfutil v1.0.0 // indirect
 	github.com/alicebob/miniredis/v2 v2.37.0 // indirect
 	github.com/argoproj/argo-cd/gitops-engine v0.7.1-0.20250908182407-97ad5b59a627 // indirect
-	github.com/argoproj/argo-cd/v3 v3.4.2 // indirect
+	github.com/argoproj/argo-cd/v3 v3.4.6 // indirect
 	github.com/argoproj/notifications-engine v0.5.1-0.20260213231747-1dbe3de712f8 // indirect
 	github.com/argoproj/pkg v0.13.6 // indirect
 	github.com/argoproj/pkg/v2 v2.0.1 // indirect
@@ -298,13 +305,13 @@ require (
 	go.uber.org/atomic v1.11.0 // indirect
 	go.yaml.in/yaml/v2 v2.4.2 // indirect
 	go.yaml.in/yaml/v3 v3.0.4 // indirect
-	golang.org/x/crypto v0.49.0 // indirect
-	golang.org/x/net v0.52.0 // indirect
+	golang.org/x/crypto v0.53.0 // indirect
+	golang.org/x/net v0.56.0 // indirect
 	golang.org/x/oauth2 v0.36.0 // indirect
-	golang.org/x/sync v0.20.0 // indirect
-	golang.org/x/sys v0.42.0 // indirect
-	golang.org/x/term v0.41.0 // indirect
-	golang.org/x/text v0.35.0 // indirect
+	golang.org/x/sync v0.21.0 // indirect
+	golang.org/x/sys v0.46.0 // indirect
+	golang.org/x/term v0.44.0 // indirect
+	golang.org/x/text v0.38.0 // indirect
 	golang.org/x/time v0.15.0 // indirect
 	gomodules.xyz/envconfig v1.3.1-0.20190308184047-426f31af0d45 // indirect
 	gomodules.xyz/jsonpatch/v2 v2.4.0 // indirect
