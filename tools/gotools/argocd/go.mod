@@ -11,7 +11,8 @@
 // Why not 3.5.x / 3.6.x: of the 3.5 line the proxy serves gitops-engine for v3.5.3 only (its tag's
 // commit c9c369efcc5b; not v3.5.0's or v3.5.1's, and no later 3.5 tag commit is known here). 3.5.3
 // builds here, but it is a new minor (Kubernetes libraries 0.36), a separate decision from these
-// 3.4 security patches. 3.6.x (gitops-engine/v3, tagged) needs Go 1.27; this machine has Go 1.26.
+// 3.4 security patches. 3.6.x (gitops-engine/v3, tagged) resolves only under Go 1.27
+// (GOTOOLCHAIN=go1.27.3 brings it here) and has not been built here.
 // `make cluster` installs the same release (argocd/settings.env).
 module asm-ready.local/gotools/argocd
 
