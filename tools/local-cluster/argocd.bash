@@ -2,7 +2,8 @@
 # controller and the repo-server as plain processes of the pinned build, Redis from Debian on
 # loopback. ARGOCD_FAKE_IN_CLUSTER makes "https://kubernetes.default.svc" mean the kubeconfig's
 # cluster. No API server, UI or Dex: Applications are objects, and the tests read them back.
-# Sourced by local-cluster; uses its $state, $bin (tool folder) and die/say.
+# Sourced by local-cluster; uses its $state, $root, $bin (tool folder), $kubeconfig and die/say.
+# shellcheck shell=bash disable=SC2154
 
 argocd_dir() { echo "$state/argocd"; }
 
@@ -10,8 +11,8 @@ argocd_dir() { echo "$state/argocd"; }
 # release's own Go module (verified by go.sum like its code).
 argocd_crds() {
   local dir
-  dir=$(cd "$root/tools/gotools/argocd" && go mod download -json github.com/argoproj/argo-cd/v3 | jq -r .Dir) &&
-    [ -d "$dir/manifests/crds" ] || die "cannot read Argo CD's CRDs from its Go module"
+  dir=$(cd "$root/tools/gotools/argocd" && go mod download -json github.com/argoproj/argo-cd/v3 | jq -r .Dir) || dir=
+  if [ -z "$dir" ] || [ ! -d "$dir/manifests/crds" ]; then die "cannot read Argo CD's CRDs from its Go module"; fi
   echo "$dir/manifests/crds/application-crd.yaml"
   echo "$dir/manifests/crds/appproject-crd.yaml"
 }
@@ -100,6 +101,26 @@ gitops_repo() {
   git -C "$repo" add -A
   git -C "$repo" -c user.name=local-cluster -c user.email=local-cluster@localhost \
     commit -q -m "The working tree of $root"
+}
+
+# A release into the clone, as `make release` makes one for GKE: both images built from the clone
+# by Jib on the offline base image (tools/e2e/base-image), pushed to the node's registry on
+# loopback, pinned by tag and digest in the clone's clusters/asm-ready by tools/cluster/cluster's
+# own release, and committed. Argo CD then deploys the same bytes the registry holds.
+gitops_release() {
+  local repo=$state/repo registry log=$state/release.log
+  registry=$(cat "$(node_dir)/registry/address")
+  [ -f "$state/base-image.tar" ] || "$root/tools/e2e/base-image" "$state/base-image.tar" >"$log" 2>&1 ||
+    { sed 's/^/  /' "$log" | tail -n 15 >&2; die "could not build the offline base image (log: $log)"; }
+  (
+    cd "$repo"
+    # Jib speaks plain HTTP to the loopback registry only because it is told so here.
+    REGISTRY=$registry/asm-ready BASE_IMAGE=tar://$state/base-image.tar AOT=0 \
+      MAVEN_ARGS="-Djib.allowInsecureRegistries=true" tools/cluster/cluster release
+    git add clusters/asm-ready/kustomization.yaml
+    git -c user.name=local-cluster -c user.email=local-cluster@localhost \
+      commit -q -m "Release the working tree's images to the local cluster's registry"
+  ) >>"$log" 2>&1 || { sed 's/^/  /' "$log" | tail -n 20 >&2; die "the release into the local clone failed (log: $log)"; }
 }
 
 # argocd/ applied by tools/cluster/cluster's own function (the clone's copy), as make cluster does.

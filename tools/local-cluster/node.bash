@@ -13,6 +13,7 @@
 # bridge set (node_sysctls), the bridge and veths, kube-proxy's nftables table and the kubelet's
 # KUBE-* iptables chains, the cgroups under /asm-ready, mounts under the state folder, and
 # /run/containerd, /var/lib/cni and /var/log/containers when they were not there before.
+# shellcheck shell=bash disable=SC2154  # $state, $root, $bin, $pki, $kubeconfig: set by local-cluster
 
 node_dir() { echo "$state/node"; }
 node_bridge=asmr0
@@ -40,8 +41,9 @@ node_preflight() {
     command -v "$p" >/dev/null 2>&1 || [ -x "/usr/sbin/$p" ] ||
       asm::log::die "$p is missing; tools/prereqs installs what the local cluster needs (apt-get install runc iproute2 nftables iptables gcc)"
   done
-  [ -x /usr/lib/cni/bridge ] && [ -x /usr/lib/cni/host-local ] ||
+  if [ ! -x /usr/lib/cni/bridge ] || [ ! -x /usr/lib/cni/host-local ]; then
     asm::log::die "the CNI plugins are missing from /usr/lib/cni (apt-get install containernetworking-plugins)"
+  fi
   command -v docker-registry >/dev/null || asm::log::die "docker-registry is missing (apt-get install docker-registry)"
   local c
   for c in memory cpu pids; do
@@ -138,6 +140,7 @@ http:
 EOF
   echo "127.0.0.1:$registry_port" >"$d/registry/address"
   node_start registry docker-registry serve "$d/registry/config.yml"
+  # shellcheck disable=SC2317  # called through asm::wait::until
   registry_up() { curl -fs -o /dev/null "http://127.0.0.1:$registry_port/v2/"; }
   asm::wait::until 30 "the registry on 127.0.0.1:$registry_port" registry_up || node_alive_or_die registry
 }
@@ -214,6 +217,7 @@ EOF
   ip addr add "$(node_ip)/${pod_cidr#*/}" dev "$node_bridge"
   ip link set "$node_bridge" up
   node_start containerd "$bin/containerd" --config "$c/config.toml"
+  # shellcheck disable=SC2317  # called through asm::wait::until
   containerd_up() { "$bin/ctr" --address "$c/containerd.sock" version >/dev/null 2>&1; }
   asm::wait::until 30 "containerd's socket" containerd_up || node_alive_or_die containerd
   "$root/tools/local-cluster/pause-image" "$d/pause.tar" "$pause_image" ||
@@ -343,9 +347,11 @@ node_up() {
   node_start load-balancer "$root/tools/local-cluster/load-balancer" "$kubeconfig" "$bin/kubectl" "$(lb_first)"
   local n
   for n in containerd kubelet kube-proxy coredns load-balancer; do node_alive_or_die "$n"; done
+  # shellcheck disable=SC2317  # called through asm::wait::until
   node_ready() { [ "$("$bin/kubectl" get node "$node_name" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" = True ]; }
   asm::wait::until 120 "the node $node_name Ready" node_ready ||
     { sed 's/^/  /' "$d/kubelet.log" | grep -E '^  E' | tail -n 10 >&2; asm::log::die "the kubelet did not register a Ready node within 120 s (log: $d/kubelet.log)"; }
+  # shellcheck disable=SC2317  # called through asm::wait::until
   coredns_ready() { curl -fs -o /dev/null "http://127.0.0.1:$coredns_ready_port/ready"; }
   asm::wait::until 60 "CoreDNS ready" coredns_ready || asm::log::die "CoreDNS did not turn ready within 60 s (log: $d/coredns.log)"
 }
@@ -371,7 +377,9 @@ node_down() {
   [ -z "$pids" ] || kill -9 $pids 2>/dev/null || true
   asm::proc::stop "$d/coredns.pid" 5
   asm::proc::stop "$d/kube-proxy.pid" 5
-  [ -x "$bin/kube-proxy" ] && "$bin/kube-proxy" --cleanup --config "$d/kube-proxy/config.yaml" >/dev/null 2>&1 || true
+  if [ -x "$bin/kube-proxy" ]; then
+    "$bin/kube-proxy" --cleanup --config "$d/kube-proxy/config.yaml" >/dev/null 2>&1 || true
+  fi
   asm::proc::stop "$d/registry.pid" 5
   # Mounts under the state folder (pod volumes, container root file systems, network namespaces),
   # deepest first.

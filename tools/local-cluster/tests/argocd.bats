@@ -7,6 +7,7 @@
 # Stood in: Google Cloud's load balancer (a LoadBalancer Service gets a documentation address in its
 # status, which no traffic is sent to) and the managed mesh (its CRDs are installed, no istiod).
 
+# shellcheck disable=SC2030,SC2031  # bats runs each test in a subshell: its variables are its own
 load helpers
 
 setup_file() {
@@ -146,7 +147,8 @@ EOF
   echo "$output"
   [ "$status" -eq 0 ]
   empty() {
-    [ -z "$(kubectl -n asm-ready get deployments,services,serviceaccounts,horizontalpodautoscalers,peerauthentications,authorizationpolicies,podmonitorings -o name 2>/dev/null | grep -v '^serviceaccount/default$')" ]
+    ! kubectl -n asm-ready get deployments,services,serviceaccounts,horizontalpodautoscalers,peerauthentications,authorizationpolicies,podmonitorings -o name 2>/dev/null |
+      grep -qv '^serviceaccount/default$'
   }
   wait_for 120 empty
   run kubectl -n argocd get application asm-ready

@@ -64,7 +64,7 @@ endpoints_match() {
   got=$(kubectl -n "$ns" get endpointslices -l "kubernetes.io/service-name=$svc" -o json |
     jq -r '.items[].endpoints // [] | .[] | select(.conditions.ready) | .targetRef.name' | sort)
   if [ -z "$want" ] || [ "$want" != "$got" ]; then
-    echo "service $ns/$svc: selector $selector picks ready pods [$(echo $want)], EndpointSlices list [$(echo $got)]" >&2
+    echo "service $ns/$svc: selector $selector picks ready pods [$(tr "\n" " " <<<"$want")], EndpointSlices list [$(tr "\n" " " <<<"$got")]" >&2
     return 1
   fi
 }
@@ -83,13 +83,13 @@ host_state() {
   echo "## links"; ip -o link show | awk '{print $2}' | sort
   echo "## addresses"; ip -o addr show | awk '{print $2, $3, $4}' | sort
   echo "## routes"; { ip -4 route show table all; ip -6 route show table all; } | grep -v ' fe80::' | sort
-  echo "## nftables"; nft list ruleset 2>/dev/null | grep -v '^\s*#'
+  echo "## nftables"; nft list ruleset 2>/dev/null | grep -v '^\s*#' | sed 's/counter packets [0-9]* bytes [0-9]* //'
   echo "## iptables"; { iptables-save; ip6tables-save; } 2>/dev/null | grep -v '^#' | sed 's/\[[0-9]*:[0-9]*\]//'
   echo "## sysctls"
   sysctl -a 2>/dev/null | grep -vE '^(kernel\.random\.|kernel\.ns_last_pid|kernel\.pty\.nr|fs\.(dentry-state|inode-nr|inode-state|file-nr|aio-nr|quota\.)|net\.netfilter\.nf_conntrack_count|vm\.stat_|kernel\.sched_|net\.ipv[46]\.(conf|neigh)\.(veth|asmr))'
   echo "## mounts"; awk '{print $5}' /proc/self/mountinfo | sort
   echo "## cgroups"; find /sys/fs/cgroup -mindepth 1 -maxdepth 2 -type d | sort
-  echo "## folders"; ls -d /run/containerd /run/netns /var/lib/cni /var/lib/kubelet /var/log/containers /var/log/pods /opt/containerd /etc/cni 2>/dev/null
+  echo "## folders"; ls -d /run/containerd /run/netns /var/lib/cni /var/lib/kubelet /var/log/containers /var/log/pods /opt/containerd /etc/cni 2>/dev/null || true
 }
 
 # dns_query SERVER NAME: asks SERVER (UDP 53) for NAME's A record; prints the answer's code

@@ -30,6 +30,7 @@ leftovers() {
   envfile=${lines[-1]}
   [ -f "$envfile" ]
   (
+    # shellcheck source=/dev/null  # the env file this run wrote
     source "$envfile"
     [ "$(command -v kubectl)" = "$(dirname "$(command -v istioctl)")/kubectl" ]
     command -v argocd kustomize istioctl

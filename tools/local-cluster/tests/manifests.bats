@@ -2,6 +2,7 @@
 # of clusters/ and argocd/: strict server-side validation, Pod Security admission, CRD schemas, and
 # what the controllers make of the objects (Available Deployments, EndpointSlices, PDB, HPA).
 
+# shellcheck disable=SC2030,SC2031  # bats runs each test in a subshell: its variables are its own
 load helpers
 
 FIXTURES=$BATS_TEST_DIRNAME/fixtures

@@ -97,7 +97,7 @@ unexplained() {
   all=$( { analyze_files "$SRC/clusters/dev-mesh"; analyze_files "$SRC/clusters/asm-ready";
            analyze_live asm-ready; analyze_live asm-ready-dev; } |
          jq -rs 'add | .[].code' | sort -u)
-  for code in $(sed -n 's/^| \(IST[0-9]*\) |.*/\1/p' "$SRC/clusters/README.md"); do
+  while read -r code; do
     grep -qx "$code" <<<"$all" || { echo "clusters/README.md justifies $code, which the analyzer no longer reports"; false; }
-  done
+  done < <(sed -n 's/^| \(IST[0-9]*\) |.*/\1/p' "$SRC/clusters/README.md")
 }

@@ -1,8 +1,11 @@
 #!/usr/bin/env bats
-# The local cluster's real node: containerd, the kubelet, kube-proxy and CoreDNS run the containers of
-# clusters/dev, deployed by `skaffold run` with images Jib pushed to the registry on loopback. What the
-# manifests promise is read back from the API server, the pods' cgroups and /proc, and the host is
-# compared before `make local-cluster` and after `make local-clean`.
+# The local cluster's real node, as `make local-cluster` starts it: containerd, the kubelet,
+# kube-proxy and CoreDNS run the containers; Argo CD syncs clusters/asm-ready from a clone of this
+# working tree whose images were built by Jib, pushed to the registry on loopback and pinned there;
+# the Application turns Healthy only because real pods passed their real probes. What the manifests
+# promise is read back from the API server, the pods' cgroups and /proc, a release rolls the pods
+# with loadgen's requests counted, and the host is compared before and after `make local-clean`.
+# The mesh's objects are applied as on GKE but stay inert: no istiod or Envoy runs here.
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -10,32 +13,54 @@ load helpers
 setup_file() {
   [ "$(id -u)" -eq 0 ] || skip "a real node needs root (this host runs the suite as uid $(id -u))"
   host_state >"$BATS_FILE_TMPDIR/host-before"
-  export LOCAL_CLUSTER_RUNTIME=node LOCAL_CLUSTER_SYNC=none LOCAL_CLUSTER_CRDS=none
+  export LOCAL_CLUSTER_RUNTIME=node
   start_cluster || return 1
-  command -v skaffold >/dev/null || { echo "skaffold is not among the built tools" >&2; return 1; }
-  export COPY=$BATS_FILE_TMPDIR/repo
-  copy_tree "$COPY"
-  BASE=$("$COPY/tools/e2e/base-image" "$BATS_FILE_TMPDIR/base-image.tar") || return 1
-  export MAVEN_ARGS="-Djib.from.image=tar://$BASE" SKAFFOLD_UPDATE_CHECK=false
-  export DOCKER_HOST=unix://$BATS_FILE_TMPDIR/no-docker-daemon.sock
-  # The README's `skaffold run`: build, push to the loopback registry, deploy, wait for the status check.
-  (cd "$COPY" && JAVA_HOME=$(tools/find-jdk) skaffold run --port-forward=off >"$BATS_FILE_TMPDIR/run.log" 2>&1) ||
-    { tail -n 40 "$BATS_FILE_TMPDIR/run.log" >&2; return 1; }
+  export REPO=$LOCAL_CLUSTER_DIR/repo
 }
 
 teardown_file() { stop_cluster; }
 
-NS=asm-ready-dev
-pod_of() { kubectl -n "$NS" get pods -l "app=$1" -o jsonpath='{.items[0].metadata.name}'; }
-# The host pid of a pod's first container, from its cgroup (the kubelet names it pod<uid>/<container id>).
-container_pid() { # APP
-  local uid id
-  uid=$(kubectl -n "$NS" get pod "$(pod_of "$1")" -o jsonpath='{.metadata.uid}')
-  id=$(kubectl -n "$NS" get pod "$(pod_of "$1")" -o jsonpath='{.status.containerStatuses[0].containerID}')
-  head -n 1 "$(container_cgroup memory "$uid" "${id#containerd://}")/cgroup.procs"
-}
+NS=asm-ready
+app() { kubectl -n argocd get application asm-ready -o json; }
+app_is() { [ "$(app | jq -r '"\(.status.sync.status) \(.status.health.status)"')" = "$1" ]; }
+synced_at() { [ "$(app | jq -r '.status.sync.revision')" = "$(git -C "$REPO" rev-parse HEAD)" ] && app_is "Synced Healthy"; }
+pod_of() { kubectl -n "$NS" get pods -l "app=$1" --field-selector=status.phase=Running -o jsonpath='{.items[0].metadata.name}'; }
 container_cgroup() { # CONTROLLER POD-UID CONTAINER-ID
   find "/sys/fs/cgroup/$1/asm-ready" -type d -path "*pod$2/$3" | head -n 1
+}
+# The host pid of a pod's first container, from its cgroup (the kubelet names it pod<uid>/<container id>).
+container_pid() { # APP
+  local pod uid id
+  pod=$(pod_of "$1")
+  uid=$(kubectl -n "$NS" get pod "$pod" -o jsonpath='{.metadata.uid}')
+  id=$(kubectl -n "$NS" get pod "$pod" -o jsonpath='{.status.containerStatuses[0].containerID}')
+  head -n 1 "$(container_cgroup memory "$uid" "${id#containerd://}")/cgroup.procs"
+}
+# loadgen's counters from its admin port, on its pod's address (the host reaches the pods' bridge).
+loadgen_metric() { # NAME-PREFIX: the sum of every sample whose name starts with it; fails unanswered
+  local ip body
+  ip=$(kubectl -n "$NS" get pod "$(pod_of loadgenerator)" -o jsonpath='{.status.podIP}')
+  body=$(curl -fsS --max-time 5 "http://$ip:9090/observe/metrics") || return 1
+  awk -v m="$1" 'index($1, m) == 1 {s += $2} END {printf "%d\n", s}' <<<"$body"
+}
+
+@test "Argo CD syncs clusters/asm-ready onto the node and turns Healthy on real readiness" {
+  wait_for 600 synced_at || { app | jq '.status | {sync, health, conditions, operationState: .operationState.message}'; kubectl -n "$NS" get pods; false; }
+  kubectl -n "$NS" get pods -o wide
+  # Every replica HPA asks for runs, each from the image the release pinned, pulled from loopback.
+  for dep in helloserver loadgenerator; do
+    [ "$(kubectl -n "$NS" get deployment "$dep" -o jsonpath='{.status.readyReplicas}')" = \
+      "$(kubectl -n "$NS" get deployment "$dep" -o jsonpath='{.spec.replicas}')" ]
+  done
+  # What Argo CD applied is the release's pin: the loopback registry, a tag and a digest; the pods run
+  # exactly that digest.
+  pinned=$(kubectl -n "$NS" get deployment helloserver -o jsonpath='{.spec.template.spec.containers[0].image}')
+  running=$(kubectl -n "$NS" get pod "$(pod_of helloserver)" -o jsonpath='{.status.containerStatuses[0].imageID}')
+  echo "pinned $pinned, running $running"
+  [[ $pinned == "$LOCAL_CLUSTER_REGISTRY"/asm-ready/helloserver:*@sha256:* ]]
+  [[ $running == *"@${pinned##*@}" ]]
+  # The Service lists exactly the Ready pods: readiness on the admin port gates the endpoints.
+  endpoints_match "$NS" hellosvc
 }
 
 @test "the node runs the pinned kubelet and containerd, and turned Ready" {
@@ -47,18 +72,6 @@ container_cgroup() { # CONTROLLER POD-UID CONTAINER-ID
   # The node's address is on the cluster's own bridge, not on any link of the host's.
   ip=$(jq -r '.status.addresses[] | select(.type == "InternalIP") | .address' <<<"$output")
   ip -o addr show dev asmr0 | grep -qF " $ip/"
-}
-
-@test "skaffold run: both pods pulled from the loopback registry and passed their real probes" {
-  kubectl -n "$NS" wait --for=condition=Ready pod -l app=helloserver --timeout=60s
-  kubectl -n "$NS" wait --for=condition=Ready pod -l app=loadgenerator --timeout=60s
-  for app in helloserver loadgenerator; do
-    image=$(kubectl -n "$NS" get pod "$(pod_of "$app")" -o jsonpath='{.status.containerStatuses[0].imageID}')
-    echo "$app: $image"
-    [[ $image == "$LOCAL_CLUSTER_REGISTRY"/*@sha256:* ]]
-  done
-  # The Service lists exactly the Ready pods: readiness on the admin port gates the endpoints.
-  endpoints_match "$NS" hellosvc
 }
 
 @test "hellosvc answers from the host on its ClusterIP and on its LoadBalancer address, as in the tutorial" {
@@ -84,7 +97,7 @@ container_cgroup() { # CONTROLLER POD-UID CONTAINER-ID
 
 @test "CoreDNS answers the cluster's names and refuses every other (nothing is forwarded)" {
   dns_ip=$(kubectl -n kube-system get service kube-dns -o jsonpath='{.spec.clusterIP}')
-  run dns_query "$dns_ip" hellosvc.asm-ready-dev.svc.cluster.local
+  run dns_query "$dns_ip" hellosvc.$NS.svc.cluster.local
   [ "$status" -eq 0 ]
   [ "${lines[0]}" = NOERROR ]
   [ "${lines[1]}" = "$(kubectl -n "$NS" get service hellosvc -o jsonpath='{.spec.clusterIP}')" ]
@@ -125,12 +138,43 @@ container_cgroup() { # CONTROLLER POD-UID CONTAINER-ID
   done
 }
 
-@test "skaffold delete removes what skaffold run deployed" {
-  cd "$COPY"
-  run skaffold delete
-  [ "$status" -eq 0 ]
-  gone() { ! kubectl get namespace "$NS" >/dev/null 2>&1; }
-  wait_for 120 gone
+@test "a release (new helloserver image pinned and committed) rolls it with no failed request from loadgen" {
+  synced_at || skip "needs the synced Application of the first test"
+  # A visible change, built, pushed and pinned as `make release` does it, then committed. The tag and
+  # revision label stay the first release's, so loadgen's image (and pin) is byte-identical and its
+  # pod, whose counters judge the rollout, keeps running; only helloserver's digest changes.
+  tag=$(awk '/name: loadgen/ {f=1} f && /newTag:/ {gsub(/[" ]/, "", $2); print $2; exit}' "$REPO/clusters/asm-ready/kustomization.yaml")
+  revision=$(git -C "$REPO" rev-parse HEAD~1)
+  loadgen_pod=$(pod_of loadgenerator)
+  sed -i 's/"Hello World! "/"Hello, released World! "/' "$REPO/apps/server/src/main/java/io/asmready/server/hello/HelloService.java"
+  git -C "$REPO" -c user.name=test -c user.email=test@localhost commit -qam "A new greeting"
+  (cd "$REPO" && REGISTRY=$LOCAL_CLUSTER_REGISTRY/asm-ready TAG=$tag REVISION=$revision AOT=0 \
+    BASE_IMAGE=tar://$LOCAL_CLUSTER_DIR/base-image.tar MAVEN_ARGS=-Djib.allowInsecureRegistries=true \
+    tools/cluster/cluster release) >"$BATS_FILE_TMPDIR/release.log" 2>&1 || { tail -n 30 "$BATS_FILE_TMPDIR/release.log"; false; }
+  git -C "$REPO" diff --stat
+  [ "$(git -C "$REPO" diff | grep -c '^+.*digest:')" -eq 1 ]
+  sent=$(loadgen_metric loadgen_requests_sent_total)
+  failed=$(loadgen_metric loadgen_requests_failed_total)
+  errors=$(loadgen_metric 'loadgen_responses_total{class="5')
+  [ "$sent" -gt 0 ]
+  git -C "$REPO" -c user.name=test -c user.email=test@localhost commit -qam "Release the new greeting"
+  kubectl -n argocd annotate application asm-ready argocd.argoproj.io/refresh=normal --overwrite >/dev/null
+  external_ip=$(kubectl -n "$NS" get service hellosvc -o jsonpath='{.status.loadBalancer.ingress[0].ip}')
+  new_greeting() { [ "$(curl -fsS --max-time 2 "http://$external_ip/r" 2>/dev/null)" = "Hello, released World! /r" ]; }
+  wait_for 600 synced_at
+  kubectl -n "$NS" rollout status deployment/helloserver --timeout=300s
+  wait_for 60 new_greeting
+  # The old pods are gone (their preStop pause and drain are over) before loadgen is read.
+  old_gone() { [ "$(kubectl -n "$NS" get pods -l app=helloserver -o name | wc -l)" -eq "$(kubectl -n "$NS" get deployment helloserver -o jsonpath='{.spec.replicas}')" ]; }
+  wait_for 120 old_gone
+  [ "$(pod_of loadgenerator)" = "$loadgen_pod" ]
+  now_sent=$(loadgen_metric loadgen_requests_sent_total)
+  now_failed=$(loadgen_metric loadgen_requests_failed_total)
+  now_errors=$(loadgen_metric 'loadgen_responses_total{class="5')
+  echo "# release: loadgen sent $((now_sent - sent)) requests meanwhile, $((now_failed - failed)) failed, $((now_errors - errors)) answered 5xx" >&3
+  [ "$now_sent" -gt "$sent" ]
+  [ "$now_failed" -eq "$failed" ]
+  [ "$now_errors" -eq "$errors" ]
 }
 
 @test "make local-clean leaves the host as it found it: links, addresses, routes, rules, sysctls, mounts, cgroups, folders" {

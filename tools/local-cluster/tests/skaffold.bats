@@ -63,8 +63,9 @@ image_of() { # NAMESPACE DEPLOYMENT: the image of its first container
 }
 # A reference the registry holds: REGISTRY/NAME[:TAG]@sha256:DIGEST whose manifest it serves.
 in_registry() { # IMAGE-REF NAME
-  local ref=$1 name=$2 digest
-  [[ $ref =~ ^$REGISTRY/$name(:[A-Za-z0-9._-]+)?@(sha256:[0-9a-f]{64})$ ]] ||
+  local ref=$1 name=$2 digest re
+  re="^$REGISTRY/$name(:[A-Za-z0-9._-]+)?@(sha256:[0-9a-f]{64})\$"
+  [[ $ref =~ $re ]] ||
     { echo "not $REGISTRY/$name[:tag]@sha256:...: $ref" >&2; return 1; }
   digest=${BASH_REMATCH[2]}
   curl -fsS -o /dev/null -I \
@@ -153,7 +154,7 @@ served() { # BODY: the forward answers GET /skaffold with exactly BODY
   cd "$COPY"
   old_loadgen=$(image_of asm-ready-dev loadgenerator)
   port=$(forwarded_port)
-  lines=$(wc -l <"$DEV_LOG")
+  before=$(wc -l <"$DEV_LOG")
   start=$(now_ms)
   sed -i 's/"Hello World! "/"Hello, edited World! "/' apps/server/src/main/java/io/asmready/server/hello/HelloService.java
   wait_for 400 served "Hello, edited World! /skaffold" || { tail -n 40 "$DEV_LOG"; false; }
@@ -165,7 +166,7 @@ served() { # BODY: the forward answers GET /skaffold with exactly BODY
   # reproducible and its own inputs did not change, so its digest stays. (Its tag may not: Skaffold
   # tags with the git commit, and the edit makes a clean tree "-dirty".)
   [ "${old_loadgen##*@}" = "$(image_of asm-ready-dev loadgenerator | sed 's/.*@//')" ]
-  rebuild=$(tail -n +"$((lines + 1))" "$DEV_LOG")
+  rebuild=$(tail -n +"$((before + 1))" "$DEV_LOG")
   grep -q "Building \[helloserver\]" <<<"$rebuild"
   grep -q "Tests are skipped." <<<"$rebuild"
   refute grep -q "Tests run:" <<<"$rebuild"
