@@ -6,7 +6,7 @@ SHELL := /bin/bash
 MVN := tools/mvn
 
 # --- Settings a user changes (environment or `make VAR=value`); defaults live in the scripts ---
-# PROJECT_ID (default: gcloud's current project)  REGION=us-central1  ZONE=$REGION-a  CLUSTER=asm-ready
+# PROJECT_ID (default: gcloud's current project)  REGION/ZONE (default: the cluster's, else us-central1 and its first zone UP)  CLUSTER=asm-ready
 # MACHINE_TYPE=e2-standard-4  NUM_NODES=4  MIN_NODES/MAX_NODES (node autoscaling)  REGISTRY=$REGION-docker.pkg.dev/$PROJECT_ID/asm-ready
 # TAG=<version>-<git rev>  BASE_IMAGE=<Java 25 JRE image>  MESH=managed|none  ISTIO_REV=<revision>
 # AOT=0|1 (Java AOT caches: make run trains them on JDK 25+, images where podman runs; 0 = none, 1 = insist)  REVISION=<git rev for the OCI label>
@@ -64,15 +64,15 @@ clean-build: ## Remove build output (target/ folders)
 	@$(MVN) -q clean
 	@$(MVN) -q -f tools/bench/plain-hello/pom.xml clean
 
-##@ Local cluster (real Kubernetes, Istio and Argo CD programs built from source; no containers)
+##@ Local cluster (real Kubernetes, containerd, Istio and Argo CD programs built from source, offline)
 .PHONY: tools local-cluster local-clean
-tools: ## Build the pinned Kubernetes, etcd, kwok, istioctl, kustomize, Argo CD and Skaffold once per machine
+tools: ## Build the pinned Kubernetes, containerd, CoreDNS, etcd, kwok, istioctl, kustomize, Argo CD and Skaffold once per machine
 	@tools/gotools/build >/dev/null && tools/gotools/build --list
 
-local-cluster: ## Start a local control plane on loopback (kwok nodes); prints the env file to source
+local-cluster: ## Start a control plane and one real node (root), Argo CD syncing a release of this tree; prints the env file to source
 	@tools/local-cluster/local-cluster up
 
-local-clean: ## Stop the local control plane and remove its state
+local-clean: ## Stop the local cluster, remove its state and put the host back as it was
 	@tools/local-cluster/local-cluster down
 
 ##@ Images
@@ -88,8 +88,8 @@ push: ## Push both images to REGISTRY (Artifact Registry by default) tagged TAG
 dev: ## skaffold dev against your current kube context (namespace asm-ready-dev)
 	@command -v skaffold >/dev/null || { echo "error: skaffold is not installed; see https://skaffold.dev/docs/install/" >&2; exit 1; }
 	@# Skaffold's Jib builder runs ./mvnw with the caller's JAVA_HOME: give it a JDK 21+.
-	@# --skip-tests: Skaffold passes -DskipTests=true to Maven only with it, so a rebuild runs no unit tests.
-	JAVA_HOME=$$(tools/find-jdk) skaffold dev --skip-tests $(SKAFFOLD_FLAGS)
+	@# No unit tests on a rebuild: skaffold.yaml's Jib artifacts pass -DskipTests=true themselves.
+	JAVA_HOME=$$(tools/find-jdk) skaffold dev $(SKAFFOLD_FLAGS)
 
 ##@ Cluster (GKE + Argo CD + Cloud Service Mesh)
 .PHONY: cluster mesh verify status release clean
