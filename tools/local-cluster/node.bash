@@ -24,6 +24,8 @@ node_ip() { local p=${pod_cidr%/*}; echo "${p%.*}.1"; }
 lb_first() { local p=${pod_cidr%/*}; echo "${p%.*}.200"; }
 dns_ip() { local s=${service_cidr%/*}; echo "${s%.*}.10"; }
 node_name=asm-ready-node
+# The OCI runtime containerd runs the containers with (Debian's runc by default).
+runc_bin=${LOCAL_CLUSTER_RUNC:-$(command -v runc || echo /usr/sbin/runc)}
 cgroup_root=/asm-ready
 pause_image=registry.k8s.io/pause:3.10.2
 # The host settings the node's programs change: read before start, written back by node_down.
@@ -36,10 +38,12 @@ node_host_dirs=(/run/containerd /var/lib/cni /var/lib/kubelet /var/log/container
 # --- preflight: one line for what the host lacks, before anything starts -------------------------
 node_preflight() {
   [ "$(id -u)" -eq 0 ] || asm::log::die "a real node needs root (containerd, runc, network namespaces); run as root, or LOCAL_CLUSTER_RUNTIME=kwok for fake nodes"
+  [ -x "$runc_bin" ] ||
+    asm::log::die "runc is missing ($runc_bin): containerd runs the pods' containers with it (apt-get install runc, or LOCAL_CLUSTER_RUNC=<path>)"
   local p
-  for p in runc ip nft iptables cc; do
+  for p in ip nft iptables cc; do
     command -v "$p" >/dev/null 2>&1 || [ -x "/usr/sbin/$p" ] ||
-      asm::log::die "$p is missing; tools/prereqs installs what the local cluster needs (apt-get install runc iproute2 nftables iptables gcc)"
+      asm::log::die "$p is missing; tools/prereqs installs what the local cluster needs (apt-get install iproute2 nftables iptables gcc)"
   done
   if [ ! -x /usr/lib/cni/bridge ] || [ ! -x /usr/lib/cni/host-local ]; then
     asm::log::die "the CNI plugins are missing from /usr/lib/cni (apt-get install containernetworking-plugins)"
@@ -175,7 +179,7 @@ state = "$c/state"
     [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc]
       runtime_type = "io.containerd.runc.v2"
       [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]
-        BinaryName = "$(command -v runc)"
+        BinaryName = "$runc_bin"
         Root = "$c/runc"
         SystemdCgroup = false
   [plugins.'io.containerd.cri.v1.runtime'.cni]

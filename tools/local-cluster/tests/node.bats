@@ -177,6 +177,43 @@ loadgen_metric() { # NAME-PREFIX: the sum of every sample whose name starts with
   [ "$now_errors" -eq "$errors" ]
 }
 
+@test "three rolling restarts of helloserver through the real Service: loadgen in its pod loses nothing" {
+  synced_at || skip "needs the synced Application of the first test"
+  loadgen_pod=$(pod_of loadgenerator)
+  sent=$(loadgen_metric loadgen_requests_sent_total)
+  failed=$(loadgen_metric loadgen_requests_failed_total)
+  errors=$(loadgen_metric 'loadgen_responses_total{class="5')
+  for round in 1 2 3; do
+    kubectl -n "$NS" rollout restart deployment/helloserver >/dev/null
+    kubectl -n "$NS" rollout status deployment/helloserver --timeout=300s >/dev/null
+  done
+  settled() { [ "$(kubectl -n "$NS" get pods -l app=helloserver -o name | wc -l)" -eq "$(kubectl -n "$NS" get deployment helloserver -o jsonpath='{.spec.replicas}')" ]; }
+  wait_for 120 settled
+  [ "$(pod_of loadgenerator)" = "$loadgen_pod" ]
+  now_sent=$(loadgen_metric loadgen_requests_sent_total)
+  now_failed=$(loadgen_metric loadgen_requests_failed_total)
+  now_errors=$(loadgen_metric 'loadgen_responses_total{class="5')
+  echo "# 3 rolling restarts: loadgen sent $((now_sent - sent)), $((now_failed - failed)) failed, $((now_errors - errors)) answered 5xx" >&3
+  [ "$now_failed" -eq "$failed" ]
+  [ "$now_errors" -eq "$errors" ]
+}
+
+@test "a host that cannot run a second node, or has no runc, gets one line and nothing is started" {
+  other=$BATS_FILE_TMPDIR/other
+  run env LOCAL_CLUSTER_NAME=other LOCAL_CLUSTER_DIR="$other" LOCAL_CLUSTER_PORT="$(free_port)" "$LC" up
+  [ "$status" -eq 1 ]
+  [ "${#lines[@]}" -eq 1 ]
+  [[ ${lines[0]} == "local-cluster: error: the link asmr0 exists: another local cluster with a real node runs"* ]]
+  [ ! -d "$other" ]
+  # The same check order on a host without the running node: no runc stops it before anything starts.
+  run env LOCAL_CLUSTER_NAME=other LOCAL_CLUSTER_DIR="$other" LOCAL_CLUSTER_PORT="$(free_port)" LOCAL_CLUSTER_RUNC=/nonexistent/runc "$LC" up
+  [ "$status" -eq 1 ]
+  [ "${#lines[@]}" -eq 1 ]
+  [[ ${lines[0]} == "local-cluster: error: runc is missing (/nonexistent/runc)"* ]]
+  [ ! -d "$other" ]
+  ip link show asmr0 >/dev/null
+}
+
 @test "make local-clean leaves the host as it found it: links, addresses, routes, rules, sysctls, mounts, cgroups, folders" {
   stop_cluster
   host_state >"$BATS_FILE_TMPDIR/host-after"
