@@ -183,7 +183,7 @@ loadgen_metric() { # NAME-PREFIX: the sum of every sample whose name starts with
   sent=$(loadgen_metric loadgen_requests_sent_total)
   failed=$(loadgen_metric loadgen_requests_failed_total)
   errors=$(loadgen_metric 'loadgen_responses_total{class="5')
-  for round in 1 2 3; do
+  for _ in 1 2 3; do
     kubectl -n "$NS" rollout restart deployment/helloserver >/dev/null
     kubectl -n "$NS" rollout status deployment/helloserver --timeout=300s >/dev/null
   done
