@@ -4,7 +4,7 @@
 # podman and checks what a user of the images would notice: the answer on the public port, health
 # and the loadgen's traffic in the server's metrics on the admin port (and not on the public one),
 # JSON logs with LOG_FORMAT=json, the user, entrypoint and ports the build declared, and a clean stop
-# on SIGTERM. Also runs the Maven goals Skaffold's Jib builder issues (tools/e2e/skaffold-goals).
+# on SIGTERM.
 # The tests run in order and share the images and containers; when the build or the server's start
 # fails, the tests that need them are skipped. Everything created (containers, images, temporary
 # files) is removed at the end. Traffic stays on 127.0.0.1 and inside the server container's own
@@ -395,16 +395,4 @@ median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print v[int((NR
   done
   note "plain $(printf '%s ' "${plain[@]}")ms (median $(median "${plain[@]}") ms)"
   [ ${#aot[@]} -eq 0 ] || note "AOT   $(printf '%s ' "${aot[@]}")ms (median $(median "${aot[@]}") ms)"
-}
-
-# --- Skaffold's Jib goals, offline, on the same base image ----------------------------------------
-
-@test "Skaffold's Jib builder goals work offline (tools/e2e/skaffold-goals)" {
-  needs built "the images did not build"
-  if ! tools/e2e/skaffold-goals "$BASE" >"$WORK/skaffold.log" 2>&1; then
-    cat "$WORK/skaffold.log"
-    return 1
-  fi
-  local line
-  while IFS= read -r line; do note "$line"; done < <(grep -E '^(ok|note):' "$WORK/skaffold.log" || true)
 }
