@@ -338,19 +338,62 @@ items:
 EOF
 }
 
+# metrics-server reads each kubelet's resource metrics (by InternalIP, the kubelet's self-signed
+# serving certificate accepted) and serves metrics.k8s.io through the API server's aggregation
+# layer: the HorizontalPodAutoscaler's and `kubectl top`'s source, as on GKE.
+node_metrics_server() {
+  local d; d=$(node_dir)
+  local port; port=$(asm::net::free_port)
+  mkdir -p "$d/metrics-server"
+  node_start metrics-server "$bin/metrics-server" --secure-port "$port" --bind-address "$(node_ip)" \
+    --cert-dir "$d/metrics-server" --kubeconfig "$kubeconfig" --authentication-kubeconfig "$kubeconfig" \
+    --authorization-kubeconfig "$kubeconfig" --kubelet-preferred-address-types InternalIP \
+    --kubelet-insecure-tls --kubelet-use-node-status-port --metric-resolution 15s
+  "$bin/kubectl" apply -f - >/dev/null <<EOF
+apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: Service
+    metadata: {name: metrics-server, namespace: kube-system, labels: {k8s-app: metrics-server}}
+    spec:
+      ports: [{name: https, port: 443, targetPort: $port, protocol: TCP}]
+  - apiVersion: discovery.k8s.io/v1
+    kind: EndpointSlice
+    metadata:
+      name: metrics-server-node
+      namespace: kube-system
+      labels: {kubernetes.io/service-name: metrics-server, endpointslice.kubernetes.io/managed-by: asm-ready.local}
+    addressType: IPv4
+    endpoints: [{addresses: ["$(node_ip)"], conditions: {ready: true}}]
+    ports: [{name: https, port: $port, protocol: TCP}]
+  - apiVersion: apiregistration.k8s.io/v1
+    kind: APIService
+    metadata: {name: v1beta1.metrics.k8s.io, labels: {k8s-app: metrics-server}}
+    spec:
+      service: {name: metrics-server, namespace: kube-system, port: 443}
+      group: metrics.k8s.io
+      version: v1beta1
+      insecureSkipTLSVerify: true
+      groupPriorityMinimum: 100
+      versionPriority: 100
+EOF
+}
+
 node_up() {
   local d; d=$(node_dir)
   mkdir -p "$d"
   node_save_host
-  say "starting the node: registry, containerd, kubelet, kube-proxy, CoreDNS"
+  say "starting the node: registry, containerd, kubelet, kube-proxy, CoreDNS, metrics-server"
   node_registry
   node_containerd
   node_kubelet
   node_kube_proxy
   node_coredns
+  node_metrics_server
   node_start load-balancer "$root/tools/local-cluster/load-balancer" "$kubeconfig" "$bin/kubectl" "$(lb_first)"
   local n
-  for n in containerd kubelet kube-proxy coredns load-balancer; do node_alive_or_die "$n"; done
+  for n in containerd kubelet kube-proxy coredns metrics-server load-balancer; do node_alive_or_die "$n"; done
   # shellcheck disable=SC2317  # called through asm::wait::until
   node_ready() { [ "$("$bin/kubectl" get node "$node_name" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" = True ]; }
   asm::wait::until 120 "the node $node_name Ready" node_ready ||
@@ -379,6 +422,7 @@ node_down() {
   pids=$(pgrep -f -- "-address $c/containerd.sock" || true)
   # shellcheck disable=SC2086
   [ -z "$pids" ] || kill -9 $pids 2>/dev/null || true
+  asm::proc::stop "$d/metrics-server.pid" 5
   asm::proc::stop "$d/coredns.pid" 5
   asm::proc::stop "$d/kube-proxy.pid" 5
   if [ -x "$bin/kube-proxy" ]; then

@@ -198,6 +198,22 @@ loadgen_metric() { # NAME-PREFIX: the sum of every sample whose name starts with
   [ "$now_errors" -eq "$errors" ]
 }
 
+@test "the HPA reads helloserver's CPU from metrics-server and scales it up under load" {
+  synced_at || skip "needs the synced Application of the first test"
+  min=$(kubectl -n "$NS" get hpa helloserver -o jsonpath='{.spec.minReplicas}')
+  measured() { [ -n "$(kubectl -n "$NS" get hpa helloserver -o jsonpath='{.status.currentMetrics[0].containerResource.current.averageUtilization}')" ]; }
+  wait_for 120 measured || { kubectl -n "$NS" describe hpa helloserver | tail -n 15; false; }
+  kubectl top pods -n "$NS"
+  external_ip=$(kubectl -n "$NS" get service hellosvc -o jsonpath='{.status.loadBalancer.ingress[0].ip}')
+  # Load from the host through the load balancer address: more than the pods' CPU requests can carry.
+  wrk -t1 -c16 -d240s "http://$external_ip/" >"$BATS_FILE_TMPDIR/wrk.log" 2>&1 &
+  local load=$!
+  scaled() { [ "$(kubectl -n "$NS" get hpa helloserver -o jsonpath='{.status.desiredReplicas}')" -gt "$min" ]; }
+  wait_for 240 scaled || { kill "$load"; kubectl -n "$NS" describe hpa helloserver | tail -n 15; false; }
+  kill "$load" 2>/dev/null || true
+  echo "# HPA: $min -> $(kubectl -n "$NS" get hpa helloserver -o jsonpath='{.status.desiredReplicas}') replicas at $(kubectl -n "$NS" get hpa helloserver -o jsonpath='{.status.currentMetrics[0].containerResource.current.averageUtilization}') % of the CPU request" >&3
+}
+
 @test "a host that cannot run a second node, or has no runc, gets one line and nothing is started" {
   other=$BATS_FILE_TMPDIR/other
   run env LOCAL_CLUSTER_NAME=other LOCAL_CLUSTER_DIR="$other" LOCAL_CLUSTER_PORT="$(free_port)" "$LC" up
