@@ -198,6 +198,25 @@ loadgen_metric() { # NAME-PREFIX: the sum of every sample whose name starts with
   [ "$now_errors" -eq "$errors" ]
 }
 
+@test "a helloserver container killed outright is restarted by the kubelet, and loadgen recovers" {
+  synced_at || skip "needs the synced Application of the first test"
+  pod=$(pod_of helloserver)
+  restarts() { kubectl -n "$NS" get pod "$pod" -o jsonpath='{.status.containerStatuses[0].restartCount}'; }
+  before=$(restarts)
+  uid=$(kubectl -n "$NS" get pod "$pod" -o jsonpath='{.metadata.uid}')
+  id=$(kubectl -n "$NS" get pod "$pod" -o jsonpath='{.status.containerStatuses[0].containerID}')
+  kill -9 "$(head -n 1 "$(container_cgroup memory "$uid" "${id#containerd://}")/cgroup.procs")"
+  restarted() { [ "$(restarts)" -gt "$before" ] && kubectl -n "$NS" wait --for=condition=Ready "pod/$pod" --timeout=1s >/dev/null 2>&1; }
+  wait_for 180 restarted
+  # loadgen's requests complete again: its completed count moves and no request fails from then on.
+  completed=$(loadgen_metric loadgen_requests_completed_total)
+  failed=$(loadgen_metric loadgen_requests_failed_total)
+  moving() { [ "$(loadgen_metric loadgen_requests_completed_total)" -gt $((completed + 20)) ]; }
+  wait_for 30 moving
+  [ "$(loadgen_metric loadgen_requests_failed_total)" -eq "$failed" ]
+  echo "# killed helloserver container: restarted ($(restarts) restarts), loadgen completing again" >&3
+}
+
 @test "the HPA reads helloserver's CPU from metrics-server and scales it up under load" {
   synced_at || skip "needs the synced Application of the first test"
   min=$(kubectl -n "$NS" get hpa helloserver -o jsonpath='{.spec.minReplicas}')
