@@ -39,6 +39,8 @@ class OverlaysTest {
     void theOverlaysRenderWhatTheTutorialNames() {
         Map<String, List<String>> expected = Map.of(
                 "clusters/dev", List.of("Deployment/helloserver", "Deployment/loadgenerator", "Namespace/asm-ready-dev",
+                        "NetworkPolicy/admin-from-metrics-collector", "NetworkPolicy/default-deny-ingress",
+                        "NetworkPolicy/helloserver-http",
                         "Service/hellosvc", "Service/loadgensvc", "ServiceAccount/helloserver",
                         "ServiceAccount/loadgenerator"),
                 "clusters/asm-ready", List.of("AuthorizationPolicy/allow-nothing", "AuthorizationPolicy/helloserver",
