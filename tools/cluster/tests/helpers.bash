@@ -10,6 +10,7 @@ export REGISTRY_DEFAULT="us-central1-docker.pkg.dev/$PROJECT/asm-ready"
 # The digests the stand-in tools/images reports (and the stand-in registry holds) for each image.
 HELLO_DIGEST="sha256:$(printf '1%.0s' {1..64})"
 LOADGEN_DIGEST="sha256:$(printf '2%.0s' {1..64})"
+# shellcheck disable=SC2034  # for cluster.bats
 NODE_SA=asm-ready-nodes@$PROJECT.iam.gserviceaccount.com
 
 setup() {
