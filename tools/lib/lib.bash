@@ -116,6 +116,16 @@ asm::proc::start() {
   echo $! >"$pidfile"
 }
 
+# asm::proc::session COMMAND...: starts COMMAND in the background in a session (and process group)
+# of its own, with SIGINT and SIGQUIT at their defaults even where this shell ignores them (as a
+# non-interactive shell's background jobs do, and all that a backgrounded caller starts), so that
+# `kill -INT -- -$!` reaches the whole group as a terminal's Ctrl-C would. $! is its pid and group.
+asm::proc::session() {
+  python3 -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL); signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+os.setsid(); os.execvp(sys.argv[1], sys.argv[1:])' "$@" &
+}
+
 # asm::proc::stop PIDFILE [GRACE]: SIGTERM, up to GRACE seconds (default 10) for it to end, then
 # SIGKILL; removes PIDFILE. True when nothing is left running.
 asm::proc::stop() {

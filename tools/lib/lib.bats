@@ -153,3 +153,15 @@ http.server.HTTPServer(('127.0.0.1', $port), H).serve_forever()" &
   [ "$(asm::jdk::home_feature_version "$BATS_TEST_TMPDIR/jdk")" = 25 ]
   [ -z "$(asm::jdk::home_feature_version "$BATS_TEST_TMPDIR/none")" ]
 }
+
+@test "proc::session: a Ctrl-C to its group ends the command even when the caller ignores SIGINT" {
+  run bash -c "source '$BATS_TEST_DIRNAME/lib.bash'
+    trap '' INT
+    asm::proc::session sleep 30
+    pid=\$!
+    asm::wait::until 10 'sleep to run' grep -qx sleep /proc/\$pid/comm
+    kill -INT -- -\$pid
+    wait \$pid; echo \$?"
+  [ "$status" -eq 0 ]
+  [ "${lines[-1]}" = 130 ]
+}

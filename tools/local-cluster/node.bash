@@ -312,29 +312,37 @@ cluster.local:53 in-addr.arpa:53 ip6.arpa:53 {
 EOF
   node_start coredns "$bin/coredns" -conf "$d/coredns/Corefile"
   # The Service pods' resolv.conf names (kubelet clusterDNS), backed by CoreDNS on the node's address.
+  node_service kube-dns "$(dns_ip)" dns:53:53:UDP dns-tcp:53:53:TCP
+}
+
+# node_service NAME CLUSTER-IP PORT...: a Service in kube-system for a program that runs on the
+# node itself, not in a pod: no selector, one EndpointSlice with the node's address. Each PORT is
+# NAME:SERVICE-PORT:NODE-PORT:PROTOCOL; an empty CLUSTER-IP lets the API server choose one.
+node_service() {
+  local name=$1 cluster_ip=$2 port service_ports=() slice_ports=() n sp np proto; shift 2
+  for port in "$@"; do
+    IFS=: read -r n sp np proto <<<"$port"
+    service_ports+=("{name: $n, port: $sp, targetPort: $np, protocol: $proto}")
+    slice_ports+=("{name: $n, port: $np, protocol: $proto}")
+  done
+  local IFS=,
   "$bin/kubectl" apply -f - >/dev/null <<EOF
 apiVersion: v1
 kind: List
 items:
   - apiVersion: v1
     kind: Service
-    metadata: {name: kube-dns, namespace: kube-system, labels: {k8s-app: kube-dns}}
-    spec:
-      clusterIP: $(dns_ip)
-      ports:
-        - {name: dns, port: 53, protocol: UDP}
-        - {name: dns-tcp, port: 53, protocol: TCP}
+    metadata: {name: $name, namespace: kube-system, labels: {k8s-app: $name}}
+    spec: {${cluster_ip:+clusterIP: $cluster_ip, }ports: [${service_ports[*]}]}
   - apiVersion: discovery.k8s.io/v1
     kind: EndpointSlice
     metadata:
-      name: kube-dns-node
+      name: $name-node
       namespace: kube-system
-      labels: {kubernetes.io/service-name: kube-dns, endpointslice.kubernetes.io/managed-by: asm-ready.local}
+      labels: {kubernetes.io/service-name: $name, endpointslice.kubernetes.io/managed-by: asm-ready.local}
     addressType: IPv4
     endpoints: [{addresses: ["$(node_ip)"], conditions: {ready: true}}]
-    ports:
-      - {name: dns, port: 53, protocol: UDP}
-      - {name: dns-tcp, port: 53, protocol: TCP}
+    ports: [${slice_ports[*]}]
 EOF
 }
 
@@ -349,34 +357,18 @@ node_metrics_server() {
     --cert-dir "$d/metrics-server" --kubeconfig "$kubeconfig" --authentication-kubeconfig "$kubeconfig" \
     --authorization-kubeconfig "$kubeconfig" --kubelet-preferred-address-types InternalIP \
     --kubelet-insecure-tls --kubelet-use-node-status-port --metric-resolution 15s
+  node_service metrics-server "" "https:443:$port:TCP"
   "$bin/kubectl" apply -f - >/dev/null <<EOF
-apiVersion: v1
-kind: List
-items:
-  - apiVersion: v1
-    kind: Service
-    metadata: {name: metrics-server, namespace: kube-system, labels: {k8s-app: metrics-server}}
-    spec:
-      ports: [{name: https, port: 443, targetPort: $port, protocol: TCP}]
-  - apiVersion: discovery.k8s.io/v1
-    kind: EndpointSlice
-    metadata:
-      name: metrics-server-node
-      namespace: kube-system
-      labels: {kubernetes.io/service-name: metrics-server, endpointslice.kubernetes.io/managed-by: asm-ready.local}
-    addressType: IPv4
-    endpoints: [{addresses: ["$(node_ip)"], conditions: {ready: true}}]
-    ports: [{name: https, port: $port, protocol: TCP}]
-  - apiVersion: apiregistration.k8s.io/v1
-    kind: APIService
-    metadata: {name: v1beta1.metrics.k8s.io, labels: {k8s-app: metrics-server}}
-    spec:
-      service: {name: metrics-server, namespace: kube-system, port: 443}
-      group: metrics.k8s.io
-      version: v1beta1
-      insecureSkipTLSVerify: true
-      groupPriorityMinimum: 100
-      versionPriority: 100
+apiVersion: apiregistration.k8s.io/v1
+kind: APIService
+metadata: {name: v1beta1.metrics.k8s.io, labels: {k8s-app: metrics-server}}
+spec:
+  service: {name: metrics-server, namespace: kube-system, port: 443}
+  group: metrics.k8s.io
+  version: v1beta1
+  insecureSkipTLSVerify: true
+  groupPriorityMinimum: 100
+  versionPriority: 100
 EOF
 }
 
@@ -437,7 +429,7 @@ node_down() {
   # Veths whose pod namespace is gone go with it; any left on the bridge went with the bridge's ports.
   local cg
   for cg in /sys/fs/cgroup/*"$cgroup_root"; do
-    [ -d "$cg" ] && find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null
+    [ ! -d "$cg" ] || find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null || true
   done
   node_restore_host
 }

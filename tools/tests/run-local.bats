@@ -25,15 +25,14 @@ setup_file() {
   export PORT ADMIN=$((PORT + 1)) LOADGEN=$((PORT + 2)) OTHER TAKEN TAKEN_ADMIN=$((TAKEN + 1))
   READY_PATH=$(asm::settings::pom asmready.health.ready) METRICS_PATH=$(asm::settings::pom asmready.metrics.path)
   export READY_PATH METRICS_PATH
-  # Job control puts the run in its own process group, as a terminal does with a foreground job, and
-  # keeps SIGINT deliverable (a non-interactive shell starts background jobs ignoring it). The group's
-  # leader is a shell that waits for run-local and keeps its exit status for the tests.
-  set -m
+  # The run in a process group of its own, as a terminal puts a foreground job, with SIGINT
+  # deliverable whatever the caller ignores. The group's leader is a shell that waits for run-local
+  # and keeps its exit status for the tests.
+  # shellcheck disable=SC2016  # the inner shell expands $1 and $2
   PORT=$PORT ADMIN_PORT=$ADMIN LOADGEN_PORT=$LOADGEN RPS=5 \
-    bash -c '"$1" both; echo $? >"$2"' run-local-group "$RUN_LOCAL" "$BATS_FILE_TMPDIR/both.status" \
-    >"$OUT" 2>&1 </dev/null 3>&- &
+    asm::proc::session bash -c '"$1" both; echo $? >"$2"' run-local-group "$RUN_LOCAL" "$BATS_FILE_TMPDIR/both.status" \
+    >"$OUT" 2>&1 </dev/null 3>&-
   export GROUP=$!
-  set +m
 }
 
 teardown_file() {

@@ -3,8 +3,10 @@
 
 SRC=$(cd "$BATS_TEST_DIRNAME/../../.." && pwd)
 LC=$SRC/tools/local-cluster/local-cluster
+# shellcheck source=tools/lib/lib.bash
+source "$SRC/tools/lib/lib.bash"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+free_port() { asm::net::free_port; }
 
 start_cluster() {
   export LOCAL_CLUSTER_NAME=asm-ready-test-$$
@@ -44,13 +46,7 @@ apply_checked() {
 }
 
 # wait_for SECONDS COMMAND...: retries COMMAND until it succeeds or the deadline passes.
-wait_for() {
-  local deadline=$((SECONDS + $1)); shift
-  until "$@"; do
-    [ $SECONDS -lt $deadline ] || { echo "timed out after ${deadline}s: $*" >&2; return 1; }
-    sleep 0.5
-  done
-}
+wait_for() { local seconds=$1; shift; asm::wait::until "$seconds" "$*" "$@"; }
 
 # endpoints_match NAMESPACE SERVICE: the Service's EndpointSlices list exactly the Ready pods its
 # selector picks, and at least one. Prints both sets when they differ.
@@ -64,7 +60,7 @@ endpoints_match() {
   got=$(kubectl -n "$ns" get endpointslices -l "kubernetes.io/service-name=$svc" -o json |
     jq -r '.items[].endpoints // [] | .[] | select(.conditions.ready) | .targetRef.name' | sort)
   if [ -z "$want" ] || [ "$want" != "$got" ]; then
-    echo "service $ns/$svc: selector $selector picks ready pods [$(tr "\n" " " <<<"$want")], EndpointSlices list [$(tr "\n" " " <<<"$got")]" >&2
+    echo "service $ns/$svc: selector $selector picks ready pods [${want//$'\n'/ }], EndpointSlices list [${got//$'\n'/ }]" >&2
     return 1
   fi
 }

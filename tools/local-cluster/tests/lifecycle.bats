@@ -69,10 +69,9 @@ leftovers() {
 }
 
 @test "Ctrl-C halfway through start-up leaves no process and no state" {
-  set -m  # job control: the background start gets its own process group and keeps SIGINT
-  "$LC" up >"$BATS_TEST_TMPDIR/up.log" 2>&1 &
+  # The start in a process group of its own with SIGINT deliverable, as a terminal's foreground job.
+  asm::proc::session "$LC" up >"$BATS_TEST_TMPDIR/up.log" 2>&1 3>&-
   up=$!
-  set +m
   # Halfway: the API server runs, the rest is still starting.
   wait_for 60 apiserver_started
   kill -INT -- "-$up"  # what Ctrl-C sends: the whole foreground process group

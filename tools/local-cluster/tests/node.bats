@@ -44,6 +44,23 @@ loadgen_metric() { # NAME-PREFIX: the sum of every sample whose name starts with
   awk -v m="$1" 'index($1, m) == 1 {s += $2} END {printf "%d\n", s}' <<<"$body"
 }
 
+# loadgen_counts: "SENT FAILED 5XX" from loadgen's counters now.
+loadgen_counts() {
+  echo "$(loadgen_metric loadgen_requests_sent_total) $(loadgen_metric loadgen_requests_failed_total) $(loadgen_metric 'loadgen_responses_total{class="5')"
+}
+# no_loss_since WHAT "SENT FAILED 5XX": loadgen (the same pod) sent more since, and none failed or got a 5xx.
+no_loss_since() {
+  local what=$1 sent failed errors now_sent now_failed now_errors
+  read -r sent failed errors <<<"$2"
+  read -r now_sent now_failed now_errors <<<"$(loadgen_counts)"
+  echo "# $what: loadgen sent $((now_sent - sent)), $((now_failed - failed)) failed, $((now_errors - errors)) answered 5xx" >&3
+  [ "$now_sent" -gt "$sent" ] && [ "$now_failed" -eq "$failed" ] && [ "$now_errors" -eq "$errors" ]
+}
+# Only the Deployment's own replicas are left (old pods' preStop pause and drain are over).
+settled() {
+  [ "$(kubectl -n "$NS" get pods -l app=helloserver -o name | wc -l)" -eq "$(kubectl -n "$NS" get deployment helloserver -o jsonpath='{.spec.replicas}')" ]
+}
+
 @test "Argo CD syncs clusters/asm-ready onto the node and turns Healthy on real readiness" {
   wait_for 600 synced_at || { app | jq '.status | {sync, health, conditions, operationState: .operationState.message}'; kubectl -n "$NS" get pods; false; }
   kubectl -n "$NS" get pods -o wide
@@ -153,10 +170,8 @@ loadgen_metric() { # NAME-PREFIX: the sum of every sample whose name starts with
     tools/cluster/cluster release) >"$BATS_FILE_TMPDIR/release.log" 2>&1 || { tail -n 30 "$BATS_FILE_TMPDIR/release.log"; false; }
   git -C "$REPO" diff --stat
   [ "$(git -C "$REPO" diff | grep -c '^+.*digest:')" -eq 1 ]
-  sent=$(loadgen_metric loadgen_requests_sent_total)
-  failed=$(loadgen_metric loadgen_requests_failed_total)
-  errors=$(loadgen_metric 'loadgen_responses_total{class="5')
-  [ "$sent" -gt 0 ]
+  counts=$(loadgen_counts)
+  [ "${counts%% *}" -gt 0 ]
   git -C "$REPO" -c user.name=test -c user.email=test@localhost commit -qam "Release the new greeting"
   kubectl -n argocd annotate application asm-ready argocd.argoproj.io/refresh=normal --overwrite >/dev/null
   external_ip=$(kubectl -n "$NS" get service hellosvc -o jsonpath='{.status.loadBalancer.ingress[0].ip}')
@@ -164,38 +179,22 @@ loadgen_metric() { # NAME-PREFIX: the sum of every sample whose name starts with
   wait_for 600 synced_at
   kubectl -n "$NS" rollout status deployment/helloserver --timeout=300s
   wait_for 60 new_greeting
-  # The old pods are gone (their preStop pause and drain are over) before loadgen is read.
-  old_gone() { [ "$(kubectl -n "$NS" get pods -l app=helloserver -o name | wc -l)" -eq "$(kubectl -n "$NS" get deployment helloserver -o jsonpath='{.spec.replicas}')" ]; }
-  wait_for 120 old_gone
+  wait_for 120 settled
   [ "$(pod_of loadgenerator)" = "$loadgen_pod" ]
-  now_sent=$(loadgen_metric loadgen_requests_sent_total)
-  now_failed=$(loadgen_metric loadgen_requests_failed_total)
-  now_errors=$(loadgen_metric 'loadgen_responses_total{class="5')
-  echo "# release: loadgen sent $((now_sent - sent)) requests meanwhile, $((now_failed - failed)) failed, $((now_errors - errors)) answered 5xx" >&3
-  [ "$now_sent" -gt "$sent" ]
-  [ "$now_failed" -eq "$failed" ]
-  [ "$now_errors" -eq "$errors" ]
+  no_loss_since "release" "$counts"
 }
 
 @test "three rolling restarts of helloserver through the real Service: loadgen in its pod loses nothing" {
   synced_at || skip "needs the synced Application of the first test"
   loadgen_pod=$(pod_of loadgenerator)
-  sent=$(loadgen_metric loadgen_requests_sent_total)
-  failed=$(loadgen_metric loadgen_requests_failed_total)
-  errors=$(loadgen_metric 'loadgen_responses_total{class="5')
+  counts=$(loadgen_counts)
   for _ in 1 2 3; do
     kubectl -n "$NS" rollout restart deployment/helloserver >/dev/null
     kubectl -n "$NS" rollout status deployment/helloserver --timeout=300s >/dev/null
   done
-  settled() { [ "$(kubectl -n "$NS" get pods -l app=helloserver -o name | wc -l)" -eq "$(kubectl -n "$NS" get deployment helloserver -o jsonpath='{.spec.replicas}')" ]; }
   wait_for 120 settled
   [ "$(pod_of loadgenerator)" = "$loadgen_pod" ]
-  now_sent=$(loadgen_metric loadgen_requests_sent_total)
-  now_failed=$(loadgen_metric loadgen_requests_failed_total)
-  now_errors=$(loadgen_metric 'loadgen_responses_total{class="5')
-  echo "# 3 rolling restarts: loadgen sent $((now_sent - sent)), $((now_failed - failed)) failed, $((now_errors - errors)) answered 5xx" >&3
-  [ "$now_failed" -eq "$failed" ]
-  [ "$now_errors" -eq "$errors" ]
+  no_loss_since "3 rolling restarts" "$counts"
 }
 
 @test "a helloserver container killed outright is restarted by the kubelet, and loadgen recovers" {

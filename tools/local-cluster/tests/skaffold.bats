@@ -41,14 +41,12 @@ stop_group() {
 }
 group_gone() { ! pgrep -g "$1" >/dev/null; }
 
-# start_session PIDFILE LOG COMMAND...: COMMAND in a session of its own (so that stop_group and the
-# tests reach all it starts through its process group), appending to LOG. SIGINT back to its default
-# first: a background job of a non-interactive shell ignores it, and so would the JVMs it starts, unlike
-# under a terminal's Ctrl-C. fd 3 closed, or bats would wait for it.
+# start_session PIDFILE LOG COMMAND...: COMMAND in a session of its own with SIGINT deliverable
+# (asm::proc::session), so that stop_group and the tests reach all it starts through its process
+# group, appending to LOG. fd 3 closed, or bats would wait for it.
 start_session() {
   local pidfile=$1 log=$2; shift 2
-  python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.setsid(); os.execvp(sys.argv[1], sys.argv[1:])' \
-    "$@" >>"$log" 2>&1 3>&- &
+  asm::proc::session "$@" >>"$log" 2>&1 3>&-
   echo $! >"$pidfile"
 }
 
@@ -66,7 +64,7 @@ in_registry() { # IMAGE-REF NAME
   local ref=$1 name=$2 digest re
   re="^$REGISTRY/$name(:[A-Za-z0-9._-]+)?@(sha256:[0-9a-f]{64})\$"
   [[ $ref =~ $re ]] ||
-    { echo "not $REGISTRY/$name[:tag]@sha256:...: $ref" >&2; return 1; }
+    { echo "not $REGISTRY/${name}[:tag]@sha256:...: $ref" >&2; return 1; }
   digest=${BASH_REMATCH[2]}
   curl -fsS -o /dev/null -I \
     -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
