@@ -41,7 +41,7 @@ teardown_file() { stop_cluster; }
   # The HPA scales the Deployment (which has no replica count in Git) up to minReplicas.
   min=$(kubectl -n asm-ready get hpa helloserver -o jsonpath='{.spec.minReplicas}')
   wait_for 90 replicas_ready asm-ready helloserver "$min"
-  # The PDB's controller counted the pods: allowed disruptions = ready pods - minAvailable.
+  # The PDB's controller counted the pods: allowed disruptions = ready pods - the floor it keeps.
   wait_for 60 pdb_allows asm-ready
 }
 
@@ -120,10 +120,10 @@ replicas_ready() { # NS DEPLOYMENT N
   [ "$(kubectl -n "$1" get deployment "$2" -o jsonpath='{.status.readyReplicas}')" = "$3" ]
 }
 
-pdb_allows() { # NS: every PDB observed its pods and allows ready - minAvailable disruptions
+pdb_allows() { # NS: every PDB observed its pods and allows as many disruptions as ready pods above its floor
   kubectl -n "$1" get pdb -o json | jq -e '
     (.items | length) > 0 and
     all(.items[]; .status.observedGeneration == .metadata.generation
-                  and .status.disruptionsAllowed == (.status.currentHealthy - .spec.minAvailable)
+                  and .status.disruptionsAllowed == (.status.currentHealthy - .status.desiredHealthy)
                   and .status.disruptionsAllowed >= 1)' >/dev/null
 }
