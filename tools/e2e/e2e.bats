@@ -349,11 +349,13 @@ assert not any("e2e-s3cr3t" in line for line in lines)' || status=$?
   done
 }
 
-@test "helloserver's AOT cache is accepted by the image's JVM (-XX:AOTMode=on serves)" {
+@test "helloserver's AOT cache is accepted by the image's JVM under the pod's own limits (-XX:AOTMode=on serves)" {
   needs aot-built "no AOT images"
-  # AOTMode=on turns "cache unusable" (another JVM, other jars) from a silent slow start into an error.
-  local ctr=asmready-$RUN_ID-aot-on
-  podman run -d --name "$ctr" -p "127.0.0.1::$HTTP_PORT" -e JAVA_TOOL_OPTIONS=-XX:AOTMode=on "$AOT_SERVER_IMAGE" >/dev/null
+  # AOTMode=on turns "cache unusable" (another JVM, other jars, another heap mode) from a silent slow
+  # start into an error. The pod's CPU and memory limits, from its Deployment: the heap they give.
+  local ctr=asmready-$RUN_ID-aot-on limits
+  read -ra limits <<<"$(asm::settings::pod_limits helloserver)"
+  podman run -d --name "$ctr" "${limits[@]}" -p "127.0.0.1::$HTTP_PORT" -e JAVA_TOOL_OPTIONS=-XX:AOTMode=on "$AOT_SERVER_IMAGE" >/dev/null
   wait_http_200 "http://$(podman port "$ctr" "$HTTP_PORT/tcp")/" 60
 }
 

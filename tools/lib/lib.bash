@@ -185,6 +185,22 @@ asm::settings::argocd() {
   printf '%s\n' "$value"
 }
 
+# asm::settings::pod_limits APP: the CPU and memory limits of the first container of
+# clusters/base/APP/deployment.yaml (helloserver, loadgen), the one place the pods' limits are set,
+# as `podman run` flags (--cpus=0.5 --memory=448m), for a run that must see what the pod sees.
+asm::settings::pod_limits() {
+  local file=$ASM_ROOT/clusters/base/$1/deployment.yaml cpu memory
+  read -r cpu memory < <(awk '/^ *limits:/ {l = 1; next}
+    l && $1 == "cpu:" {c = $2} l && $1 == "memory:" {m = $2} l && c != "" && m != "" {print c, m; exit}' "$file" 2>/dev/null)
+  case $cpu in *m) cpu=$(awk -v c="${cpu%m}" 'BEGIN {printf "%g", c / 1000}') ;; esac
+  case $memory in
+    *Ki) memory=${memory%Ki}k ;; *Mi) memory=${memory%Mi}m ;; *Gi) memory=${memory%Gi}g ;;
+    *) printf 'error: %s: no limits.cpu and limits.memory in Ki, Mi or Gi\n' "${file#"$ASM_ROOT"/}" >&2; return 1 ;;
+  esac
+  [ -n "$cpu" ] || { printf 'error: %s: no limits.cpu\n' "${file#"$ASM_ROOT"/}" >&2; return 1; }
+  printf -- '--cpus=%s --memory=%s\n' "$cpu" "$memory"
+}
+
 # --- jdk ------------------------------------------------------------------------------------
 # asm::jdk::feature_version JAVA: the feature release (17, 21, 25, ...) of a java executable.
 asm::jdk::feature_version() {

@@ -165,3 +165,11 @@ http.server.HTTPServer(('127.0.0.1', $port), H).serve_forever()" &
   [ "$status" -eq 0 ]
   [ "${lines[-1]}" = 130 ]
 }
+
+@test "settings::pod_limits gives the Deployments' limits as podman flags, and names a file without them" {
+  [ "$(asm::settings::pod_limits helloserver)" = "--cpus=0.5 --memory=448m" ]
+  [[ $(asm::settings::pod_limits loadgen) =~ ^--cpus=[0-9.]+\ --memory=[0-9]+[kmg]$ ]]
+  run asm::settings::pod_limits no-such-app
+  [ "$status" -eq 1 ]
+  [[ $output == *"clusters/base/no-such-app/deployment.yaml"* ]]
+}
