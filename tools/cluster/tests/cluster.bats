@@ -2,6 +2,7 @@
 # tools/cluster/cluster against stand-in gcloud/kubectl (tests/fake): the exact order of the
 # commands that change something, for each path a user takes. Run by tools/cluster/test.
 
+bats_require_minimum_version 1.5.0
 load helpers
 
 first_run_effects() {
@@ -39,7 +40,7 @@ EOF
   run_cluster up
   [ "$status" -eq 0 ]
   grep -q "^kubectl --context=$CONTEXT " "$LOG"
-  [ -z "$(grep '^kubectl ' "$LOG" | grep -v "^kubectl --context=$CONTEXT ")" ]
+  run ! grep -q -v "^kubectl --context=$CONTEXT " <(grep '^kubectl ' "$LOG")
 }
 
 @test "up: the Application is waited on until Synced and Healthy, and only after the mesh is ready" {
