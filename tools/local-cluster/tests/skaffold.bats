@@ -154,11 +154,25 @@ served() { # BODY: the forward answers GET /skaffold with exactly BODY
   old_loadgen=$(image_of asm-ready-dev loadgenerator)
   port=$(forwarded_port)
   before=$(wc -l <"$DEV_LOG")
+  # Where the time goes: when each of Skaffold's own lines first appears after the save.
+  declare -A seen=()
+  local markers=("Building [helloserver]" "Build [helloserver] succeeded" "Build [loadgen] succeeded"
+                 "Starting deploy" "Deployments stabilized")
+  record_and_served() {
+    local m new
+    new=$(tail -n +"$((before + 1))" "$DEV_LOG")
+    for m in "${markers[@]}"; do
+      [ -n "${seen[$m]:-}" ] || ! grep -qF -- "$m" <<<"$new" || seen[$m]=$(now_ms)
+    done
+    served "Hello, edited World! /skaffold"
+  }
+  at() { if [ -n "${seen[$1]:-}" ]; then echo "$((seen[$1] - start)) ms"; else echo "-"; fi; }
   start=$(now_ms)
   sed -i 's/"Hello World! "/"Hello, edited World! "/' apps/server/src/main/java/io/asmready/server/hello/HelloService.java
-  wait_for 400 served "Hello, edited World! /skaffold" || { tail -n 40 "$DEV_LOG"; false; }
+  ASM_WAIT_INTERVAL=0.1 wait_for 400 record_and_served || { tail -n 40 "$DEV_LOG"; false; }
   cycle=$(($(now_ms) - start))
   echo "# make dev: save -> new body through the forward: ${cycle} ms" >&3
+  echo "#   after the save: build starts $(at "Building [helloserver]"), helloserver built and pushed $(at "Build [helloserver] succeeded"), loadgen $(at "Build [loadgen] succeeded"), deploy $(at "Starting deploy"), pods ready $(at "Deployments stabilized"), served ${cycle} ms" >&3
   [ "$(forwarded_port)" = "$port" ]
   in_registry "$(image_of asm-ready-dev helloserver)" helloserver
   # loadgen's module depends on helloserver's (test scope), so Skaffold rebuilds it too; its image is
