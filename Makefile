@@ -88,7 +88,7 @@ push: ## Push both images to REGISTRY (Artifact Registry by default) tagged TAG
 dev: ## skaffold dev against your current kube context (namespace asm-ready-dev)
 	@command -v skaffold >/dev/null || { echo "error: skaffold is not installed; see https://skaffold.dev/docs/install/" >&2; exit 1; }
 	@# Skaffold's Jib builder runs ./mvnw with the caller's JAVA_HOME: give it a JDK 21+.
-	@# No unit tests on a rebuild: skaffold.yaml's Jib artifacts pass -DskipTests=true themselves.
+	@# No unit tests on a rebuild: skaffold.yaml's Jib artifacts pass -Dmaven.test.skip=true themselves.
 	JAVA_HOME=$$(tools/find-jdk) skaffold dev $(SKAFFOLD_FLAGS)
 
 ##@ Cluster (GKE + Argo CD + Cloud Service Mesh)
