@@ -1,6 +1,6 @@
 # One real node for the local cluster: containerd (with Debian's runc and CNI plugins), the kubelet,
-# kube-proxy (nftables mode), CoreDNS, a registry on loopback and a load-balancer address allocator,
-# all plain processes of the pinned builds. Sourced by local-cluster; uses its $state, $bin,
+# kube-proxy (nftables mode), CoreDNS, metrics-server, a registry on loopback and a load-balancer
+# address allocator, all plain processes of the pinned builds. Sourced by local-cluster; uses its $state, $bin,
 # $kubeconfig, $pki and the lib's helpers.
 #
 # Every address the node uses lives on links it creates: the bridge asmr0 carries the node's address
@@ -12,7 +12,7 @@
 # What the node changes on the host, and `down` puts back: the sysctls the kubelet and the CNI
 # bridge set (node_sysctls), the bridge and veths, kube-proxy's nftables table and the kubelet's
 # KUBE-* iptables chains, the cgroups under /asm-ready, mounts under the state folder, and
-# /run/containerd, /var/lib/cni and /var/log/containers when they were not there before.
+# /run/containerd, /var/lib/cni, /var/lib/kubelet and /var/log/containers when they were not there.
 # shellcheck shell=bash disable=SC2154  # $state, $root, $bin, $pki, $kubeconfig: set by local-cluster
 
 node_dir() { echo "$state/node"; }
