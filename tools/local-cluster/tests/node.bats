@@ -44,15 +44,18 @@ loadgen_metric() { # NAME-PREFIX: the sum of every sample whose name starts with
   awk -v m="$1" 'index($1, m) == 1 {s += $2} END {printf "%d\n", s}' <<<"$body"
 }
 
-# loadgen_counts: "SENT FAILED 5XX" from loadgen's counters now.
+# loadgen_counts: "POD SENT FAILED 5XX": loadgen's pod and its counters now.
 loadgen_counts() {
-  echo "$(loadgen_metric loadgen_requests_sent_total) $(loadgen_metric loadgen_requests_failed_total) $(loadgen_metric 'loadgen_responses_total{class="5')"
+  echo "$(pod_of loadgenerator) $(loadgen_metric loadgen_requests_sent_total) $(loadgen_metric loadgen_requests_failed_total) $(loadgen_metric 'loadgen_responses_total{class="5')"
 }
-# no_loss_since WHAT "SENT FAILED 5XX": loadgen (the same pod) sent more since, and none failed or got a 5xx.
+# no_loss_since WHAT "POD SENT FAILED 5XX": once helloserver has settled, loadgen (still that pod)
+# sent more since, and none failed or got a 5xx.
 no_loss_since() {
-  local what=$1 sent failed errors now_sent now_failed now_errors
-  read -r sent failed errors <<<"$2"
-  read -r now_sent now_failed now_errors <<<"$(loadgen_counts)"
+  local what=$1 pod sent failed errors now_sent now_failed now_errors
+  read -r pod sent failed errors <<<"$2"
+  wait_for 120 settled || return 1
+  [ "$(pod_of loadgenerator)" = "$pod" ] || { echo "loadgen's pod changed: $pod -> $(pod_of loadgenerator)"; return 1; }
+  read -r _ now_sent now_failed now_errors <<<"$(loadgen_counts)"
   echo "# $what: loadgen sent $((now_sent - sent)), $((now_failed - failed)) failed, $((now_errors - errors)) answered 5xx" >&3
   [ "$now_sent" -gt "$sent" ] && [ "$now_failed" -eq "$failed" ] && [ "$now_errors" -eq "$errors" ]
 }
@@ -162,7 +165,6 @@ settled() {
   # pod, whose counters judge the rollout, keeps running; only helloserver's digest changes.
   tag=$(awk '/name: loadgen/ {f=1} f && /newTag:/ {gsub(/[" ]/, "", $2); print $2; exit}' "$REPO/clusters/asm-ready/kustomization.yaml")
   revision=$(git -C "$REPO" rev-parse HEAD~1)
-  loadgen_pod=$(pod_of loadgenerator)
   sed -i 's/"Hello World! "/"Hello, released World! "/' "$REPO/apps/server/src/main/java/io/asmready/server/hello/HelloService.java"
   git -C "$REPO" -c user.name=test -c user.email=test@localhost commit -qam "A new greeting"
   (cd "$REPO" && REGISTRY=$LOCAL_CLUSTER_REGISTRY/asm-ready TAG=$tag REVISION=$revision AOT=0 \
@@ -171,7 +173,8 @@ settled() {
   git -C "$REPO" diff --stat
   [ "$(git -C "$REPO" diff | grep -c '^+.*digest:')" -eq 1 ]
   counts=$(loadgen_counts)
-  [ "${counts%% *}" -gt 0 ]
+  read -r _ sent _ <<<"$counts"
+  [ "$sent" -gt 0 ]
   git -C "$REPO" -c user.name=test -c user.email=test@localhost commit -qam "Release the new greeting"
   kubectl -n argocd annotate application asm-ready argocd.argoproj.io/refresh=normal --overwrite >/dev/null
   external_ip=$(kubectl -n "$NS" get service hellosvc -o jsonpath='{.status.loadBalancer.ingress[0].ip}')
@@ -179,21 +182,16 @@ settled() {
   wait_for 600 synced_at
   kubectl -n "$NS" rollout status deployment/helloserver --timeout=300s
   wait_for 60 new_greeting
-  wait_for 120 settled
-  [ "$(pod_of loadgenerator)" = "$loadgen_pod" ]
   no_loss_since "release" "$counts"
 }
 
 @test "three rolling restarts of helloserver through the real Service: loadgen in its pod loses nothing" {
   synced_at || skip "needs the synced Application of the first test"
-  loadgen_pod=$(pod_of loadgenerator)
   counts=$(loadgen_counts)
   for _ in 1 2 3; do
     kubectl -n "$NS" rollout restart deployment/helloserver >/dev/null
     kubectl -n "$NS" rollout status deployment/helloserver --timeout=300s >/dev/null
   done
-  wait_for 120 settled
-  [ "$(pod_of loadgenerator)" = "$loadgen_pod" ]
   no_loss_since "3 rolling restarts" "$counts"
 }
 
