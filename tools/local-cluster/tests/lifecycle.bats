@@ -50,7 +50,7 @@ leftovers() {
 @test "a taken port: one line, nothing started" {
   python3 -c 'import socket,sys,time; s=socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); time.sleep(60)' "$LOCAL_CLUSTER_PORT" &
   holder=$!
-  wait_for 10 port_in_use "$LOCAL_CLUSTER_PORT"
+  wait_for 10 asm::net::port_taken "$LOCAL_CLUSTER_PORT"
   run "$LC" up
   kill "$holder"
   [ "$status" -eq 1 ]
@@ -75,13 +75,11 @@ leftovers() {
   # Halfway: the API server runs, the rest is still starting.
   wait_for 60 apiserver_started
   kill -INT -- "-$up"  # what Ctrl-C sends: the whole foreground process group
-  wait_for 60 gone "$up"
+  wait_for 60 asm::proc::ended "$up"
   cat "$BATS_TEST_TMPDIR/up.log"
   grep -q 'interrupted: stopping what was started' "$BATS_TEST_TMPDIR/up.log"
   [ -z "$(leftovers)" ] || { leftovers; false; }
   [ ! -e "$LOCAL_CLUSTER_DIR" ]
 }
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 apiserver_started() { pgrep -f -- "$LOCAL_CLUSTER_DIR/.*kube-apiserver" >/dev/null || pgrep -f -- "kube-apiserver.*$LOCAL_CLUSTER_DIR/" >/dev/null; }
-gone() { ! kill -0 "$1" 2>/dev/null; }
